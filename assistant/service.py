@@ -1,0 +1,108 @@
+"""`Assistant`: the one entry point the CLI, the page and the benchmarks call."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+
+from assistant import extractive
+from assistant.followup import retrieval_query
+from assistant.metadata import metadata_paragraph
+from assistant.models import AnswerResult, Citation, Message, Mode, QuestionError, Timings
+from assistant.phrases import phrase
+from assistant.retrieval import Retriever
+from index.article import Article
+from index.embeddings import Embedder, load_embedder
+from index.library import ArticleLibrary
+from index.store import IndexedArticle, VectorStore, chroma_client
+from index.text import detect_language
+from settings import Settings
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+MODES: tuple[Mode, ...] = ("answer",)
+
+
+class Assistant:
+    """Answers questions about one indexed article; models and the store are loaded once."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, store: VectorStore, indexed: IndexedArticle) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.indexed = indexed
+        self.retriever = Retriever(store, indexed)
+        self.threshold = settings.refuse_threshold if settings.refuse_threshold is not None else extractive.REFUSE_THRESHOLD
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, article: str | Article | None = None) -> Assistant:
+        settings = settings or Settings()
+        embedder = load_embedder(settings.embedding_model, settings.models_dir)
+        store = VectorStore(chroma_client(settings.resolved_store_dir, settings.chroma_host, settings.chroma_port), embedder)
+        library = ArticleLibrary(settings.resolved_store_dir, settings.max_article_bytes)
+        resolved = article if isinstance(article, Article) else library.resolve(article or settings.article)
+        indexed = store.index(resolved)
+        library.save(resolved)
+        return cls(settings, embedder, store, indexed)
+
+    @property
+    def article(self) -> Article:
+        return self.indexed.article
+
+    def ask(self, question: str, history: Iterable[Message | dict] | None = None, mode: Mode = "answer") -> AnswerResult:
+        t0 = time.perf_counter()
+        if mode not in MODES:
+            raise QuestionError(f"Mode '{mode}' is not available yet; use one of: {', '.join(MODES)}.")
+        text = clean_question(question, self.settings.max_question_chars)
+        turns = [m if isinstance(m, Message) else Message.model_validate(m) for m in (history or [])]
+        language = detect_language(text)
+        meta = metadata_paragraph(text, self.article)
+        if meta is not None:
+            return self._metadata_answer(question, language, meta, t0)
+        query = retrieval_query(text, turns)
+        vector = self.embedder.encode_queries([query])[0]
+        hits = self.retriever.retrieve(query, vector, self.settings.top_k)
+        t1 = time.perf_counter()
+        evidence = extractive.choose_evidence(self.indexed, query, vector, hits)
+        t2 = time.perf_counter()
+        timings = Timings(retrieve=_ms(t1 - t0), answer=_ms(t2 - t1), total=_ms(t2 - t0))
+        if not extractive.is_confident(evidence, self.threshold):
+            return AnswerResult(question=question, answer=phrase(language, "refuse"), language=language, refused=True, timings_ms=timings)
+        citations = [
+            Citation(
+                paragraph=e.sentence.paragraph,
+                text=self.article.paragraph(e.sentence.paragraph).text,
+                quote=e.sentence.text,
+                score=round(e.confidence, 4),
+            )
+            for e in sorted(evidence, key=lambda e: (e.sentence.paragraph, e.sentence.start))
+        ]
+        answer = extractive.render(phrase(language, "says"), evidence)
+        return AnswerResult(question=question, answer=answer, language=language, refused=False, citations=citations, timings_ms=timings)
+
+    def _metadata_answer(self, question: str, language: str, meta, t0: float) -> AnswerResult:
+        intent, para = meta
+        quote = para.text if intent != "source" else (self.article.meta.source or para.text)
+        answer = f"{phrase(language, 'meta_' + intent)} «{quote}» [¶{para.number}]"
+        total = _ms(time.perf_counter() - t0)
+        citation = Citation(paragraph=para.number, text=para.text, quote=quote, score=1.0)
+        return AnswerResult(
+            question=question, answer=answer, language=language, refused=False, citations=[citation],
+            timings_ms=Timings(retrieve=0.0, answer=total, total=total),
+        )
+
+
+def clean_question(question: str, limit: int) -> str:
+    """Strip control and direction-override characters; refuse empty or oversized questions."""
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.")
+    cleaned = _CONTROL.sub(" ", question).strip()
+    if not cleaned:
+        raise QuestionError("The question is empty: type a question about the article.")
+    if len(cleaned) > limit:
+        raise QuestionError(f"The question is {len(cleaned):,} characters long; the limit is {limit:,}. Please shorten it.")
+    return cleaned
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)

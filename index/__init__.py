@@ -1,0 +1,1 @@
+"""Article indexing: model preparation, text handling and retrieval."""

