@@ -38,8 +38,10 @@ class Settings(BaseSettings):
     backend: str = "extractive"
     chroma_host: str | None = None
     chroma_port: int = 8000
-    top_k: int = 4
+    top_k: int = 10
+    torch_threads: int = 1
     refuse_threshold: float | None = None
+    refuse_threshold_cross: float | None = None
     max_question_chars: int = 4000
     max_article_bytes: int = 20_000_000
     mode: str = "answer"

@@ -14,11 +14,17 @@ from assistant.retrieval import Hit
 from index.store import IndexedArticle, SentenceRef
 from index.text import terms
 
-# Calibrated on the development questions plus XQuAD questions asked of the wrong article
-# (see bench/calibrate_refusal.py and docs/benchmarks.md).
-REFUSE_THRESHOLD = 0.80
+# Refusal thresholds on `Evidence.confidence`, calibrated on XQuAD questions asked of an index
+# that holds their article (answerable) or not (unanswerable), and on the development questions
+# (bench/calibrate_refusal.py, docs/benchmarks.md). Similarities run lower across languages,
+# for answerable and unanswerable questions alike, so each case has its own threshold.
+SAME_LANGUAGE_THRESHOLD = 0.86
+CROSS_LANGUAGE_THRESHOLD = 0.805
+# An acronym or all-caps name in the question that the article never mentions ("GDP") is strong
+# evidence that the article is silent.
+UNKNOWN_ACRONYM_PENALTY = 0.03
 PARAGRAPH_WEIGHT = 0.5
-OVERLAP_WEIGHT = 0.2
+OVERLAP_WEIGHT = 0.1
 SECOND_SENTENCE_MARGIN = 0.015
 
 
@@ -41,19 +47,29 @@ def choose_evidence(
     query_vector: np.ndarray,
     hits: list[Hit],
     top_paragraphs: int = 3,
+    top_sentences: int = 5,
 ) -> list[Evidence]:
-    """Rank the sentences of the best paragraphs; return the best one, and a second when it
-    is nearly as good (answers often span two sentences)."""
-    if not hits:
+    """Rank candidate sentences and return the best one, plus a second when it is nearly as
+    good (answers often span two sentences).
+
+    Candidates are the sentences of the best paragraphs and the best sentences anywhere among
+    the retrieved paragraphs: one precise sentence inside a long, off-topic paragraph still
+    gets its chance."""
+    if not hits or not indexed.sentences:
         return []
-    best_paragraphs = {h.paragraph: h for h in hits[:top_paragraphs]}
+    by_paragraph = {h.paragraph: h for h in hits}
+    sims = indexed.sentence_vectors @ query_vector
+    allowed = {h.paragraph for h in hits[:top_paragraphs]}
+    for i in np.argsort(-sims)[:top_sentences]:
+        if indexed.sentences[i].paragraph in by_paragraph:
+            allowed.add(indexed.sentences[i].paragraph)
     query_terms = {t for t in terms(query) if len(t) > 2}
     scored: list[Evidence] = []
     for i, sent in enumerate(indexed.sentences):
-        hit = best_paragraphs.get(sent.paragraph)
-        if hit is None:
+        if sent.paragraph not in allowed:
             continue
-        dense = float(indexed.sentence_vectors[i] @ query_vector)
+        hit = by_paragraph[sent.paragraph]
+        dense = float(sims[i])
         score = dense + PARAGRAPH_WEIGHT * hit.score + OVERLAP_WEIGHT * _overlap(query_terms, sent.text)
         confidence = max(dense, hit.dense) + 0.1 * hit.lexical
         scored.append(Evidence(sent, score, confidence))
@@ -64,8 +80,14 @@ def choose_evidence(
     return chosen
 
 
-def is_confident(evidence: list[Evidence], threshold: float) -> bool:
-    return bool(evidence) and evidence[0].confidence >= threshold
+def unknown_acronyms(question: str, vocabulary: set[str]) -> list[str]:
+    """All-caps words of the question (GDP, NATO) that the article does not contain in any script."""
+    found = re.findall(r"\b[A-ZА-ЯІЇЄҐЁ]{2,}\b", question)
+    return [a for a in found if not set(terms(a)) <= vocabulary]
+
+
+def is_confident(evidence: list[Evidence], threshold: float, penalty: float = 0.0) -> bool:
+    return bool(evidence) and evidence[0].confidence - penalty >= threshold
 
 
 def render(frame: str, evidence: list[Evidence]) -> str:

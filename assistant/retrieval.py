@@ -11,7 +11,7 @@ import numpy as np
 from index.lexical import Bm25
 from index.store import IndexedArticle, VectorStore
 
-LEXICAL_WEIGHT = 0.3
+LEXICAL_WEIGHT = 0.1
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from index.article import Article
 from index.embeddings import Embedder, load_embedder
 from index.library import ArticleLibrary
 from index.store import IndexedArticle, VectorStore, chroma_client
-from index.text import detect_language
+from index.text import detect_language, terms
 from settings import Settings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -32,12 +32,12 @@ class Assistant:
         self.store = store
         self.indexed = indexed
         self.retriever = Retriever(store, indexed)
-        self.threshold = settings.refuse_threshold if settings.refuse_threshold is not None else extractive.REFUSE_THRESHOLD
+        self.vocabulary = {t for p in indexed.article.paragraphs for t in terms(p.text)}
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, article: str | Article | None = None) -> Assistant:
         settings = settings or Settings()
-        embedder = load_embedder(settings.embedding_model, settings.models_dir)
+        embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
         store = VectorStore(chroma_client(settings.resolved_store_dir, settings.chroma_host, settings.chroma_port), embedder)
         library = ArticleLibrary(settings.resolved_store_dir, settings.max_article_bytes)
         resolved = article if isinstance(article, Article) else library.resolve(article or settings.article)
@@ -66,7 +66,7 @@ class Assistant:
         evidence = extractive.choose_evidence(self.indexed, query, vector, hits)
         t2 = time.perf_counter()
         timings = Timings(retrieve=_ms(t1 - t0), answer=_ms(t2 - t1), total=_ms(t2 - t0))
-        if not extractive.is_confident(evidence, self.threshold):
+        if not extractive.is_confident(evidence, self._threshold(language), self._penalty(text)):
             return AnswerResult(question=question, answer=phrase(language, "refuse"), language=language, refused=True, timings_ms=timings)
         citations = [
             Citation(
@@ -80,6 +80,14 @@ class Assistant:
         answer = extractive.render(phrase(language, "says"), evidence)
         return AnswerResult(question=question, answer=answer, language=language, refused=False, citations=citations, timings_ms=timings)
 
+    def _threshold(self, language: str) -> float:
+        if language == self.article.meta.language:
+            return self.settings.refuse_threshold or extractive.SAME_LANGUAGE_THRESHOLD
+        return self.settings.refuse_threshold_cross or extractive.CROSS_LANGUAGE_THRESHOLD
+
+    def _penalty(self, question: str) -> float:
+        return extractive.UNKNOWN_ACRONYM_PENALTY if extractive.unknown_acronyms(question, self.vocabulary) else 0.0
+
     def _metadata_answer(self, question: str, language: str, meta, t0: float) -> AnswerResult:
         intent, para = meta
         quote = para.text if intent != "source" else (self.article.meta.source or para.text)
@@ -87,7 +95,11 @@ class Assistant:
         total = _ms(time.perf_counter() - t0)
         citation = Citation(paragraph=para.number, text=para.text, quote=quote, score=1.0)
         return AnswerResult(
-            question=question, answer=answer, language=language, refused=False, citations=[citation],
+            question=question,
+            answer=answer,
+            language=language,
+            refused=False,
+            citations=[citation],
             timings_ms=Timings(retrieve=0.0, answer=total, total=total),
         )
 

@@ -17,8 +17,12 @@ DEFAULT_MODEL = "default"
 class Embedder(Embeddings):
     """One loaded model, shared by every article and request in the process."""
 
-    def __init__(self, name_or_path: str, model_id: str) -> None:
+    def __init__(self, name_or_path: str, model_id: str, threads: int = 1) -> None:
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        # One thread per query: with two, latency collapses (~1 s) whenever the other core is busy.
+        torch.set_num_threads(max(1, threads))
 
         self.model_id = model_id
         self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=_is_local(name_or_path))
@@ -33,7 +37,9 @@ class Embedder(Embeddings):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:  # torch inference is not re-entrant across threads sharing one model
-            vecs = self._model.encode(texts, prompt=prompt, normalize_embeddings=True, batch_size=32, show_progress_bar=False, convert_to_numpy=True)
+            vecs = self._model.encode(
+                texts, prompt=prompt, normalize_embeddings=True, batch_size=32, show_progress_bar=False, convert_to_numpy=True
+            )
         return np.asarray(vecs, dtype=np.float32)
 
     @property
@@ -83,6 +89,6 @@ def _folder_fingerprint(path: Path) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_embedder(spec: str, models_dir: Path) -> Embedder:
+def load_embedder(spec: str, models_dir: Path, threads: int = 1) -> Embedder:
     name, model_id = resolve_model(spec, models_dir)
-    return Embedder(name, model_id)
+    return Embedder(name, model_id, threads)

@@ -34,6 +34,8 @@ class Bm25:
         return out
 
     def max_score(self, query: str) -> float:
-        """What a document matching every known query term would score: makes scores comparable
-        across questions (a fraction of the question's informative words that matched)."""
-        return sum(self.idf.get(t, 0.0) * (self.k1 + 1) / (1 + self.k1) for t in set(terms(query)))
+        """What a document holding every query term once would score. Dividing by it makes scores
+        comparable across questions; words the article lacks count as rare, so a question that
+        shares one word with the article (an English question, a Russian article) scores low."""
+        unseen = math.log(1 + (len(self.docs) + 0.5) / 0.5)
+        return sum(self.idf.get(t, unseen) for t in set(terms(query)))

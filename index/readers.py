@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 
 class ArticleError(ValueError):
@@ -184,8 +185,37 @@ def parse_markdown(text: str) -> RawArticle:
 class _HtmlBlocks(HTMLParser):
     """Collects visible block text; scripts, styles and page chrome never become paragraphs."""
 
-    SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "svg", "iframe", "button", "select", "head"}
-    BLOCK = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "section", "article", "figcaption", "pre", "td", "dd", "dt", "tr", "ul", "ol", "table", "main", "body", "br"}
+    SKIP: ClassVar[frozenset[str]] = frozenset(
+        ["aside", "button", "footer", "form", "head", "header", "iframe", "nav", "noscript", "script", "select", "style", "svg", "template"]
+    )
+    BLOCK: ClassVar[frozenset[str]] = frozenset(
+        [
+            "article",
+            "blockquote",
+            "body",
+            "br",
+            "dd",
+            "div",
+            "dt",
+            "figcaption",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "main",
+            "ol",
+            "p",
+            "pre",
+            "section",
+            "table",
+            "td",
+            "tr",
+            "ul",
+        ]
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -22,13 +22,70 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalize(text))
 
 
+# Ukrainian, Russian and English spellings of one name or root meet in one Latin key:
+# "Україні"/"Украине" -> "ukraini"/"ukraine", "Ердоган"/"Эрдоган"/"Erdogan" -> "erdogan".
+_FOLD = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "ґ": "g",
+        "д": "d",
+        "е": "e",
+        "є": "e",
+        "э": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "і": "i",
+        "ї": "i",
+        "ы": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ь": "",
+        "ъ": "",
+        "ю": "iu",
+        "я": "ia",
+        "'": "",
+        "y": "i",
+        "h": "kh",
+        "x": "ks",
+        "w": "v",
+        "q": "k",
+        "c": "k",
+    }
+)
+
+
+def fold(word: str) -> str:
+    """A script-blind key for lexical matching only (never shown, never quoted)."""
+    key = word.translate(_FOLD)
+    return key.replace("kkh", "kh").replace("tskh", "ch").replace("shkh", "sh")
+
+
 def stem(word: str) -> str:
     """Prefix stemming: crude, but it tames Ukrainian and Russian inflection for BM25."""
     return word[:6] if len(word) > 6 else word
 
 
 def terms(text: str) -> list[str]:
-    return [stem(w) for w in words(text)]
+    return [stem(fold(w)) for w in words(text) if len(w) > 1]
 
 
 @dataclass(frozen=True)
@@ -38,56 +95,58 @@ class Span:
     text: str
 
 
-_ABBREVIATIONS = {
-    "т",
-    "тис",
-    "млн",
-    "млрд",
-    "грн",
-    "р",
-    "рр",
-    "ст",
-    "див",
-    "напр",
-    "др",
-    "пр",
-    "проф",
-    "акад",
-    "вул",
-    "м",
-    "г",
-    "гг",
-    "им",
-    "тыс",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "st",
-    "vs",
-    "etc",
-    "e.g",
-    "i.e",
-    "u.s",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "no",
-    "inc",
-    "ltd",
-    "jr",
-    "sr",
-}
+_ABBREVIATIONS = set(
+    [
+        "apr",
+        "aug",
+        "dec",
+        "dr",
+        "e.g",
+        "etc",
+        "feb",
+        "i.e",
+        "inc",
+        "jan",
+        "jr",
+        "jul",
+        "jun",
+        "ltd",
+        "mar",
+        "mr",
+        "mrs",
+        "ms",
+        "no",
+        "nov",
+        "oct",
+        "prof",
+        "sep",
+        "sept",
+        "sr",
+        "st",
+        "u.s",
+        "vs",
+        "акад",
+        "вул",
+        "г",
+        "гг",
+        "грн",
+        "див",
+        "др",
+        "им",
+        "м",
+        "млн",
+        "млрд",
+        "напр",
+        "пр",
+        "проф",
+        "р",
+        "рр",
+        "ст",
+        "т",
+        "тис",
+        "тыс",
+    ]
+)
 # A sentence ends at . ! ? … (with closing quotes/brackets) followed by space and an
 # upper-case letter, a digit, a quote or a dash; or at a line break.
 _BOUNDARY = re.compile(r"([.!?…]+[\"»”’)\]]*)(?=[\s\u00a0]+[\"«“(\[–—-]?[\s\u00a0]*[\dA-ZА-ЯЁІЇЄҐ])|\n+")
@@ -113,7 +172,7 @@ def _is_abbreviation(before: str) -> bool:
     if not last:
         return False
     token = last.group(1)
-    return len(token) == 1 and token.isupper() or token.lower() in _ABBREVIATIONS
+    return (len(token) == 1 and token.isupper()) or token.lower() in _ABBREVIATIONS
 
 
 def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:
@@ -127,8 +186,118 @@ def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:
 
 _UK_ONLY = set("іїєґ")
 _RU_ONLY = set("ыэъё")
-_UK_WORDS = {"що", "як", "це", "чи", "який", "яка", "які", "хто", "де", "коли", "чому", "та", "і", "й", "з", "із", "про", "від", "для", "ще", "він", "вона", "вони", "його", "її", "їх", "був", "була", "статті", "скільки", "навіщо", "якою", "такий", "така", "такі", "коротко", "перекажи", "стаття", "статтю", "мені", "ти", "ви", "чого", "котрий", "зараз", "усі", "вірш", "напиши", "розкажи", "поясни", "чим", "де", "ні", "так"}
-_RU_WORDS = {"что", "как", "это", "кто", "где", "когда", "почему", "и", "с", "о", "об", "от", "для", "еще", "он", "она", "они", "его", "ее", "их", "был", "была", "статье", "сколько", "зачем", "какой", "какая", "какие", "ли", "говорил", "говорится", "такой", "такая", "кратко", "перескажи", "статью", "статья", "мне", "ты", "вы", "зачем", "чего", "который", "сейчас", "все", "стихи", "напиши", "расскажи", "объясни", "чем", "нет", "да"}
+_UK_WORDS = set(
+    [
+        "був",
+        "була",
+        "ви",
+        "вона",
+        "вони",
+        "від",
+        "він",
+        "вірш",
+        "де",
+        "для",
+        "з",
+        "зараз",
+        "й",
+        "його",
+        "коли",
+        "коротко",
+        "котрий",
+        "мені",
+        "навіщо",
+        "напиши",
+        "ні",
+        "перекажи",
+        "поясни",
+        "про",
+        "розкажи",
+        "скільки",
+        "статтю",
+        "стаття",
+        "статті",
+        "та",
+        "так",
+        "така",
+        "такий",
+        "такі",
+        "ти",
+        "усі",
+        "хто",
+        "це",
+        "чи",
+        "чим",
+        "чого",
+        "чому",
+        "ще",
+        "що",
+        "як",
+        "яка",
+        "який",
+        "якою",
+        "які",
+        "і",
+        "із",
+        "їх",
+        "її",
+    ]
+)
+_RU_WORDS = set(
+    [
+        "был",
+        "была",
+        "все",
+        "вы",
+        "где",
+        "говорил",
+        "говорится",
+        "да",
+        "для",
+        "его",
+        "ее",
+        "еще",
+        "зачем",
+        "и",
+        "их",
+        "как",
+        "какая",
+        "какие",
+        "какой",
+        "когда",
+        "который",
+        "кратко",
+        "кто",
+        "ли",
+        "мне",
+        "напиши",
+        "нет",
+        "о",
+        "об",
+        "объясни",
+        "он",
+        "она",
+        "они",
+        "от",
+        "перескажи",
+        "почему",
+        "расскажи",
+        "с",
+        "сейчас",
+        "сколько",
+        "статье",
+        "статью",
+        "статья",
+        "стихи",
+        "такая",
+        "такой",
+        "ты",
+        "чего",
+        "чем",
+        "что",
+        "это",
+    ]
+)
 
 
 def detect_language(text: str) -> str:
