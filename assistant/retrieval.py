@@ -23,15 +23,16 @@ class Hit:
 
 
 class Retriever:
-    """Ranks the paragraphs of one indexed article; metadata lines (date, source) are left
-    to the metadata answers and never compete with the story."""
+    """Ranks the paragraphs of one indexed article. The title and the date/source lines are
+    left to the metadata answers: a headline names everyone in the story, so it would win
+    against the paragraph that actually answers (seen on the development questions)."""
 
     def __init__(self, store: VectorStore, indexed: IndexedArticle, lexical_weight: float = LEXICAL_WEIGHT) -> None:
         self.store = store
         self.indexed = indexed
         self.lexical_weight = lexical_weight
         paragraphs = indexed.article.paragraphs
-        self.searchable = [p.number for p in paragraphs if p.kind != "meta"]
+        self.searchable = [p.number for p in paragraphs if p.kind not in ("meta", "title")]
         self.bm25 = Bm25([paragraphs[n - 1].search_text for n in self.searchable])
 
     def lexical_scores(self, query: str) -> dict[int, float]:

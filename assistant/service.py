@@ -32,6 +32,7 @@ class Assistant:
         self.store = store
         self.indexed = indexed
         self.retriever = Retriever(store, indexed)
+        self.hub = extractive.hubness(indexed.sentence_vectors)
         self.vocabulary = {t for p in indexed.article.paragraphs for t in terms(p.text)}
 
     @classmethod
@@ -63,7 +64,7 @@ class Assistant:
         vector = self.embedder.encode_queries([query])[0]
         hits = self.retriever.retrieve(query, vector, self.settings.top_k)
         t1 = time.perf_counter()
-        evidence = extractive.choose_evidence(self.indexed, query, vector, hits)
+        evidence = extractive.choose_evidence(self.indexed, query, vector, hits, hub=self.hub)
         t2 = time.perf_counter()
         timings = Timings(retrieve=_ms(t1 - t0), answer=_ms(t2 - t1), total=_ms(t2 - t0))
         if not extractive.is_confident(evidence, self._threshold(language), self._penalty(text)):

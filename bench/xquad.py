@@ -54,7 +54,9 @@ def build(paragraphs: list[dict], store_dir: Path):
 
 
 def evaluate(embedder, indexed, retriever, questions: list[tuple[str, int, str]], k: int = 5) -> dict:
-    from assistant.extractive import choose_evidence
+    from assistant.extractive import choose_evidence, hubness
+
+    hub = hubness(indexed.sentence_vectors)
 
     vecs = embedder.encode_queries([q for q, _, _ in questions])
     r1 = r5 = mrr = sent_ok = 0
@@ -63,7 +65,7 @@ def evaluate(embedder, indexed, retriever, questions: list[tuple[str, int, str]]
     for (q, gold, answer), v in zip(questions, vecs, strict=True):
         t = time.perf_counter()
         hits = retriever.retrieve(q, v, max(k, 10))
-        ev = choose_evidence(indexed, q, v, hits)
+        ev = choose_evidence(indexed, q, v, hits, hub=hub)
         lat.append(time.perf_counter() - t)
         ranks = [h.paragraph for h in hits]
         if ranks and ranks[0] == gold:

@@ -1,0 +1,52 @@
+"""The Chroma store: keyed by content and model, idempotent, self-healing."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.article import DEFAULT_ARTICLE, article_from_bytes, load_article
+from index.embeddings import load_embedder
+from index.store import VectorStore, chroma_client
+
+
+@pytest.fixture(scope="module")
+def store(settings, tmp_path_factory):
+    embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
+    return VectorStore(chroma_client(tmp_path_factory.mktemp("chroma")), embedder)
+
+
+def test_reindexing_the_same_article_is_a_no_op(store):
+    article = load_article(DEFAULT_ARTICLE)
+    first = store.index(article)
+    col = store.client.get_collection(first.collection_name)
+    count = col.count()
+    second = store.index(load_article(DEFAULT_ARTICLE))
+    assert second.collection_name == first.collection_name
+    assert store.client.get_collection(first.collection_name).count() == count
+    assert len(store.client.list_collections()) == 1
+    assert (second.paragraph_vectors == first.paragraph_vectors).all()
+
+
+def test_changed_article_gets_a_new_collection(store):
+    a = article_from_bytes(b"Title\n\nThe council met on Monday. It approved the budget.\n", "a.txt", "a")
+    b = article_from_bytes(b"Title\n\nThe council met on Tuesday. It rejected the budget.\n", "a.txt", "a")
+    assert store.collection_name(a) != store.collection_name(b)
+    assert store.index(a).collection_name != store.index(b).collection_name
+
+
+def test_incomplete_collection_is_rebuilt(store, caplog):
+    article = article_from_bytes(b"Title\n\nOne sentence here. Another one there.\n\nSecond paragraph.\n", "c.txt", "c")
+    indexed = store.index(article)
+    col = store.client.get_collection(indexed.collection_name)
+    col.delete(ids=["p2"])
+    rebuilt = store.index(article)
+    assert store.client.get_collection(rebuilt.collection_name).count() == col.metadata["items"]
+    assert "incomplete" in caplog.text
+
+
+def test_dense_search_goes_through_chroma(store):
+    indexed = store.index(load_article(DEFAULT_ARTICLE))
+    vector = store.embedder.encode_queries(["Макрон Париж"])[0]
+    hits = store.search(indexed, vector, 3)
+    assert hits[0][0] == 9
+    assert all(-1.0 <= s <= 1.0 for _, s in hits)
