@@ -100,9 +100,12 @@ def choose_evidence(
     chosen = scored[:1]
     # A second sentence only from the same paragraph: a near-tie elsewhere is more often a
     # generic sentence than the rest of the answer, and a wrong citation is worse than none.
-    if len(scored) > 1 and scored[0].score - scored[1].score < SECOND_SENTENCE_MARGIN:
-        if scored[1].sentence.paragraph == scored[0].sentence.paragraph:
-            chosen.append(scored[1])
+    if (
+        len(scored) > 1
+        and scored[0].score - scored[1].score < SECOND_SENTENCE_MARGIN
+        and scored[1].sentence.paragraph == scored[0].sentence.paragraph
+    ):
+        chosen.append(scored[1])
     return chosen
 
 

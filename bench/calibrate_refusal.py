@@ -15,8 +15,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.devset import DEV_QUESTIONS, load_dev  # noqa: E402
-from bench.xquad import XQUAD, build, load  # noqa: E402
+from bench.devset import DEV_QUESTIONS, load_dev
+from bench.xquad import XQUAD, build, load
 
 
 def confidences(embedder, indexed, retriever, questions: list[str]) -> list[float]:
@@ -52,7 +52,12 @@ def main() -> int:
         for lang, src in (("ru->ru (same language)", ru), ("en->ru (across languages)", en)):
             qs = [(q, p["article"] < 24) for p in src for q, _ in p["qas"]][::2]
             conf = confidences(embedder, indexed, retriever, [q for q, _ in qs])
-            table(f"XQuAD {lang}", [c for c, (_, a) in zip(conf, qs, strict=True) if a], [c for c, (_, a) in zip(conf, qs, strict=True) if not a], grid)
+            table(
+                f"XQuAD {lang}",
+                [c for c, (_, a) in zip(conf, qs, strict=True) if a],
+                [c for c, (_, a) in zip(conf, qs, strict=True) if not a],
+                grid,
+            )
     if DEV_QUESTIONS.exists():
         with tempfile.TemporaryDirectory() as tmp:
             assistant = Assistant.from_settings(Settings(store_dir=Path(tmp)))

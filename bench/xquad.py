@@ -107,7 +107,9 @@ def main() -> int:
     if True:
         t = time.perf_counter()
         embedder, indexed, retriever = build(ru, store_dir)
-        print(f"indexed (or loaded from the bench store) {len(ru)} Russian paragraphs ({len(indexed.sentences)} sentences) in {time.perf_counter() - t:.1f} s")
+        print(
+            f"indexed (or loaded from the bench store) {len(ru)} Russian paragraphs ({len(indexed.sentences)} sentences) in {time.perf_counter() - t:.1f} s"
+        )
         for lang, source in (("ru", ru), ("en", en)):
             qs = [(q, i + 1, ru[i]["qas"][j][1]) for i, p in enumerate(source) for j, (q, _) in enumerate(p["qas"])]
             if args.limit:
