@@ -36,3 +36,30 @@ def assistant(settings):
     from assistant.service import Assistant
 
     return Assistant.from_settings(settings)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network():
+    """Every in-process test runs with connections outside loopback refused: the default path
+    must never reach the network (model hubs, telemetry)."""
+    import ipaddress
+    import socket
+
+    real_connect = socket.socket.connect
+    attempts: list[str] = []
+
+    def guarded(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        try:
+            allowed = sock.family == socket.AF_UNIX or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            allowed = host == "localhost"
+        if not allowed:
+            attempts.append(str(host))
+            raise OSError(f"network access blocked in tests: {host}")
+        return real_connect(sock, address)
+
+    socket.socket.connect = guarded
+    yield attempts
+    socket.socket.connect = real_connect
+    assert not attempts, f"tests tried to reach the network: {attempts}"
