@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import platform
 import sys
 import time
@@ -97,28 +98,25 @@ def main() -> int:
         print(f"skipped: {XQUAD} not found")
         return 0
     ru, en = load("ru"), load("en")
-    print(
-        f"machine: {platform.machine()} {platform.processor() or ''}, {__import__('os').cpu_count()} cores, python {platform.python_version()}"
-    )
+    print(f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} cores, python {platform.python_version()}")
     from settings import Settings
 
     # A persistent store: the collection is keyed by content and model, so reruns skip embedding.
     store_dir = Settings().cache_dir / "bench-store"
-    if True:
-        t = time.perf_counter()
-        embedder, indexed, retriever = build(ru, store_dir)
+    t = time.perf_counter()
+    embedder, indexed, retriever = build(ru, store_dir)
+    print(
+        f"indexed (or loaded from the bench store) {len(ru)} Russian paragraphs ({len(indexed.sentences)} sentences) in {time.perf_counter() - t:.1f} s"
+    )
+    for lang, source in (("ru", ru), ("en", en)):
+        qs = [(q, i + 1, ru[i]["qas"][j][1]) for i, p in enumerate(source) for j, (q, _) in enumerate(p["qas"])]
+        if args.limit:
+            qs = qs[:: max(1, len(qs) // args.limit)][: args.limit]
+        m = evaluate(embedder, indexed, retriever, qs)
         print(
-            f"indexed (or loaded from the bench store) {len(ru)} Russian paragraphs ({len(indexed.sentences)} sentences) in {time.perf_counter() - t:.1f} s"
+            f"{lang}->ru  n={m['n']}  recall@1 {m['recall@1']:.3f}  recall@5 {m['recall@5']:.3f}  MRR {m['mrr']:.3f}  "
+            f"answer-sentence {m['sentence_acc']:.3f}  median {m['median_ms']:.1f} ms/question (retrieve+select)"
         )
-        for lang, source in (("ru", ru), ("en", en)):
-            qs = [(q, i + 1, ru[i]["qas"][j][1]) for i, p in enumerate(source) for j, (q, _) in enumerate(p["qas"])]
-            if args.limit:
-                qs = qs[:: max(1, len(qs) // args.limit)][: args.limit]
-            m = evaluate(embedder, indexed, retriever, qs)
-            print(
-                f"{lang}->ru  n={m['n']}  recall@1 {m['recall@1']:.3f}  recall@5 {m['recall@5']:.3f}  MRR {m['mrr']:.3f}  "
-                f"answer-sentence {m['sentence_acc']:.3f}  median {m['median_ms']:.1f} ms/question (retrieve+select)"
-            )
     return 0
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from index.readers import ArticleError, Block, RawArticle, read_article_file, read_bytes_article
+from index.readers import ATTRIBUTION, ArticleError, Block, RawArticle, read_article_file, read_bytes_article
 from index.text import detect_language, sentence_spans
 
 DEFAULT_ARTICLE = Path(__file__).resolve().parent / "articles" / "tokayev-wp-2022-12-01.uk.txt"
@@ -182,7 +182,7 @@ def quotable_sentences(paragraph: Paragraph) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     spans = sentence_spans(text)
     for k, s in enumerate(spans):
-        if out and _ATTRIBUTION_LINE.match(s.text) and "\n" in text[out[-1][1] : s.start]:
+        if out and ATTRIBUTION.match(s.text) and "\n" in text[out[-1][1] : s.start]:
             start = out[-1][0]
             out[-1] = (start, s.end, text[start : s.end])
             continue
@@ -190,9 +190,6 @@ def quotable_sentences(paragraph: Paragraph) -> list[tuple[int, int, str]]:
             continue
         out.append((s.start, s.end, s.text))
     return out
-
-
-_ATTRIBUTION_LINE = re.compile(r"^[\s\u00a0]*[–—-][\s\u00a0]*[a-zа-яіїєґё]")
 
 
 __all__ = [

@@ -18,11 +18,16 @@ class ArticleLibrary:
         self.max_bytes = max_bytes
 
     def save(self, article: Article) -> None:
+        """Written atomically, and only when it changed: every start saves the article in use."""
+        target = self.dir / f"{article.id}.json"
+        payload = article.model_dump_json()
+        if target.exists() and target.read_text(encoding="utf-8") == payload:
+            return
         self.dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(article.model_dump_json())
-        os.replace(tmp, self.dir / f"{article.id}.json")
+            f.write(payload)
+        os.replace(tmp, target)
 
     def ids(self) -> list[str]:
         return sorted(p.stem for p in self.dir.glob("*.json")) if self.dir.exists() else []

