@@ -7,7 +7,9 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-test model index run chat test lint bench
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install install-test browser model index run chat test lint bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,8 +20,12 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e .
 
-install-test: install
+install-test: install browser
 	$(BIN)/pip install --quiet -e '.[test]'
+
+# The page tests drive Debian's chromium (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 model: install
 	$(BIN)/python -m index.model_prep
@@ -28,9 +34,10 @@ index: model
 	$(BIN)/article-chat index index/articles/tokayev-wp-2022-12-01.uk.txt
 
 run: index
-	$(BIN)/article-chat chat
+	$(BIN)/article-chat serve
 
-chat: run
+chat: index
+	$(BIN)/article-chat chat
 
 test: install-test model
 	$(BIN)/ruff check .
@@ -45,3 +52,4 @@ bench: install-test model
 	$(BIN)/python bench/dev_questions.py
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/xquad.py
+	$(BIN)/python bench/page.py

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     batch: Path | None = None
     host: str = "127.0.0.1"
     port: int = 7860
+    concurrency: int = 4
+    mcp: bool = False
 
     @property
     def resolved_store_dir(self) -> Path:

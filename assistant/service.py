@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from assistant import extractive
 from assistant.followup import retrieval_query
@@ -13,13 +13,13 @@ from assistant.models import AnswerResult, Citation, Message, Mode, QuestionErro
 from assistant.phrases import phrase
 from assistant.retrieval import Retriever
 from index.article import Article
-from index.embeddings import Embedder, load_embedder
-from index.library import ArticleLibrary
-from index.store import IndexedArticle, VectorStore, chroma_client
+from index.embeddings import Embedder
+from index.store import IndexedArticle, VectorStore
 from index.text import detect_language, terms
 from settings import Settings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CITATION_END = re.compile(r"(?<=\])(?= )")
 MODES: tuple[Mode, ...] = ("answer",)
 
 
@@ -37,14 +37,10 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, article: str | Article | None = None) -> Assistant:
-        settings = settings or Settings()
-        embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
-        store = VectorStore(chroma_client(settings.resolved_store_dir, settings.chroma_host, settings.chroma_port), embedder)
-        library = ArticleLibrary(settings.resolved_store_dir, settings.max_article_bytes)
-        resolved = article if isinstance(article, Article) else library.resolve(article or settings.article)
-        indexed = store.index(resolved)
-        library.save(resolved)
-        return cls(settings, embedder, store, indexed)
+        from assistant.pool import AssistantPool
+
+        pool = AssistantPool(settings)
+        return pool.add(article) if isinstance(article, Article) else pool.get(article)
 
     @property
     def article(self) -> Article:
@@ -80,6 +76,17 @@ class Assistant:
         ]
         answer = extractive.render(phrase(language, "says"), evidence)
         return AnswerResult(question=question, answer=answer, language=language, refused=False, citations=citations, timings_ms=timings)
+
+    def stream(self, question: str, history: Iterable[Message | dict] | None = None, mode: Mode = "answer") -> Iterator[str | AnswerResult]:
+        """Text as it becomes available, then the whole result.
+
+        The offline answerer has its text at once, so it comes in pieces that end at a citation;
+        an LLM backend yields its tokens here."""
+        result = self.ask(question, history, mode)
+        for piece in _CITATION_END.split(result.answer):
+            if piece:
+                yield piece
+        yield result
 
     def _threshold(self, language: str) -> float:
         if language == self.article.meta.language:

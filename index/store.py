@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from index.article import Article, quotable_sentences
 from index.embeddings import Embedder
 
 log = logging.getLogger(__name__)
+BATCH = 64
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -71,13 +74,13 @@ class VectorStore:
             collection_metadata=metadata,
         )
 
-    def index(self, article: Article) -> IndexedArticle:
+    def index(self, article: Article, progress: Progress | None = None) -> IndexedArticle:
         """Embed and store the article unless an identical, complete collection exists."""
         name = self.collection_name(article)
         items = _items(article)
         existing = self._complete_collection(name, len(items))
         if existing is None:
-            self._build(name, article, items)
+            self._build(name, article, items, progress)
         return self._load(name, article)
 
     def _complete_collection(self, name: str, expected: int):
@@ -91,11 +94,15 @@ class VectorStore:
         self.client.delete_collection(name)
         return None
 
-    def _build(self, name: str, article: Article, items: list[tuple[str, str, dict]]) -> None:
+    def _build(self, name: str, article: Article, items: list[tuple[str, str, dict]], progress: Progress | None) -> None:
+        """Added in batches so a caller (the page) can show how far embedding has got."""
         metadata = {"hnsw:space": "cosine", "article_id": article.id, "items": len(items), "model": self.embedder.model_id}
         store = self._langchain(name, metadata)
-        ids, texts, metas = zip(*items, strict=True)
-        store.add_texts(list(texts), metadatas=list(metas), ids=list(ids))
+        for start in range(0, len(items), BATCH):
+            ids, texts, metas = zip(*items[start : start + BATCH], strict=True)
+            store.add_texts(list(texts), metadatas=list(metas), ids=list(ids))
+            if progress is not None:
+                progress(min(start + BATCH, len(items)), len(items))
 
     def _load(self, name: str, article: Article) -> IndexedArticle:
         col = self.client.get_collection(name, embedding_function=None)

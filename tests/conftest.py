@@ -32,10 +32,35 @@ def settings(store_dir):
 
 
 @pytest.fixture(scope="session")
-def assistant(settings):
-    from assistant.service import Assistant
+def pool(settings):
+    from assistant.pool import AssistantPool
 
-    return Assistant.from_settings(settings)
+    return AssistantPool(settings)
+
+
+@pytest.fixture(scope="session")
+def assistant(pool):
+    return pool.get("default")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def web_url(settings, pool):
+    """The real page, launched in this process on a free loopback port."""
+    import ui
+
+    demo = ui.build(settings, pool)
+    options = {**ui.launch_options(settings), "mcp_server": True}
+    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True, **options)
+    yield demo.local_url
+    demo.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,76 @@
+"""One `Assistant` per article, sharing one embedding model and one store.
+
+The page serves many people who switch between the default article and their own: models load
+once per process, an article is indexed once, and only the last few articles stay in memory."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from assistant.service import Assistant
+from index.article import Article, ArticleError, article_from_bytes, slug
+from index.embeddings import load_embedder
+from index.library import DEFAULT_ID, ArticleLibrary
+from index.store import VectorStore, chroma_client
+from settings import Settings
+
+UPLOAD_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+Progress = Callable[[float, str], None]
+
+
+class AssistantPool:
+    def __init__(self, settings: Settings | None = None, keep: int = 8) -> None:
+        self.settings = settings or Settings()
+        self.embedder = load_embedder(self.settings.embedding_model, self.settings.models_dir, self.settings.torch_threads)
+        client = chroma_client(self.settings.resolved_store_dir, self.settings.chroma_host, self.settings.chroma_port)
+        self.store = VectorStore(client, self.embedder)
+        self.library = ArticleLibrary(self.settings.resolved_store_dir, self.settings.max_article_bytes)
+        self.keep = keep
+        self._assistants: OrderedDict[str, Assistant] = OrderedDict()
+        self._lock = threading.Lock()
+        self._indexing = threading.Lock()
+
+    def get(self, ref: str | None = None) -> Assistant:
+        """`default`, an indexed article id or a file path."""
+        ref = (ref or self.settings.article or DEFAULT_ID).strip()
+        with self._lock:
+            if ref in self._assistants:
+                self._assistants.move_to_end(ref)
+                return self._assistants[ref]
+        return self.add(self.library.resolve(ref), key=ref)
+
+    def add(self, article: Article, progress: Progress | None = None, key: str | None = None) -> Assistant:
+        """Index (or reuse the index of) an article and keep its assistant."""
+
+        def embedded(done: int, total: int) -> None:
+            if progress is not None:
+                progress(0.1 + 0.85 * done / total, f"{done}/{total}")
+
+        with self._indexing:
+            indexed = self.store.index(article, embedded)
+            self.library.save(article)
+        assistant = Assistant(self.settings, self.embedder, self.store, indexed)
+        with self._lock:
+            for k in {key or article.id, article.id}:
+                self._assistants[k] = assistant
+                self._assistants.move_to_end(k)
+            while len(self._assistants) > self.keep:
+                self._assistants.popitem(last=False)
+        if progress is not None:
+            progress(1.0, "ready")
+        return assistant
+
+    def add_upload(self, data: bytes, name: str, progress: Progress | None = None) -> Assistant:
+        """A file or pasted text from a person; the id says where it came from and what it holds."""
+        if len(data) > self.settings.max_article_bytes:
+            raise ArticleError(f"The article is {len(data):,} bytes; the limit is {self.settings.max_article_bytes:,}.")
+        stem, dot, suffix = name.rpartition(".")
+        if not dot or f".{suffix.lower()}" not in UPLOAD_SUFFIXES:
+            raise ArticleError(f"'{name}' is not an article file: use .txt, .md or .html.")
+        if progress is not None:
+            progress(0.05, "reading")
+        article = article_from_bytes(data, name)
+        article = article.model_copy(update={"id": f"{slug(stem)[:40]}-{article.content_hash[:8]}"})
+        return self.add(article, progress)

@@ -1,0 +1,113 @@
+"""The page's API over real HTTP with `gradio_client`: the same answers as the CLI, per language."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def client(web_url):
+    from gradio_client import Client
+
+    return Client(web_url, verbose=False)  # a fresh client per test: a client keeps its session
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "paragraph", "words"),
+    [
+        ("Де Токаєв зустрівся з Макроном?", "uk", 9, "Парижі"),
+        ("Сколько денег предложил Дональд Лу?", "ru", 7, "25 мільйонів"),
+        ("Where did Tokayev meet Macron?", "en", 9, "Парижі"),
+    ],
+)
+def test_ask_returns_the_cli_contract_with_citations(client, question, language, paragraph, words):
+    result = client.predict(question, [], "answer", "default", api_name="/ask")
+    assert result["language"] == language
+    assert result["refused"] is False
+    assert result["mode"] == "answer"
+    assert result["backend"] == "extractive"
+    cited = [c for c in result["citations"] if c["paragraph"] == paragraph]
+    assert cited, result
+    assert words in cited[0]["quote"]
+    assert cited[0]["quote"] in cited[0]["text"]
+    assert f"[¶{paragraph}]" in result["answer"]
+
+
+def test_ask_matches_the_assistant_called_directly(client, assistant):
+    question = "Що пообіцяв Китай Казахстану?"
+    over_http = client.predict(question, [], "answer", "default", api_name="/ask")
+    direct = assistant.ask(question).model_dump()
+    assert over_http["answer"] == direct["answer"]
+    assert [c["paragraph"] for c in over_http["citations"]] == [c["paragraph"] for c in direct["citations"]]
+
+
+def test_history_resolves_a_follow_up(client):
+    history = [
+        {"role": "user", "content": "Хто такий Дональд Лу?"},
+        {"role": "assistant", "content": "У статті сказано: «помічник держсекретаря США Дональд Лу» [¶7]"},
+    ]
+    result = client.predict("Скільки грошей він запропонував?", history, "answer", "default", api_name="/ask")
+    assert not result["refused"]
+    assert any("25 мільйонів" in c["quote"] for c in result["citations"])
+
+
+def test_unanswerable_question_is_refused_plainly(client):
+    result = client.predict("What is the capital of Peru?", [], "answer", "default", api_name="/ask")
+    assert result["refused"] is True
+    assert result["citations"] == []
+    assert "does not answer" in result["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "mode", "message"),
+    [
+        ("   ", "answer", "empty"),
+        ("x" * 100_000, "answer", "limit"),
+        ("Що пообіцяв Китай?", "poetry", "Unknown mode"),
+    ],
+)
+def test_bad_requests_get_a_clear_error_and_the_app_keeps_working(client, question, mode, message):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=message):
+        client.predict(question, [], mode, "default", api_name="/ask")
+    assert not client.predict("Де Токаєв зустрівся з Макроном?", [], "answer", "default", api_name="/ask")["refused"]
+
+
+def test_unknown_article_is_a_clear_error(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="No article 'nope'"):
+        client.predict("Хто?", [], "answer", "nope", api_name="/ask")
+
+
+def test_article_endpoint_numbers_paragraphs_like_citations(client, assistant):
+    article = client.predict("default", api_name="/paragraphs")
+    assert [p["number"] for p in article["paragraphs"]] == list(range(1, len(assistant.article.paragraphs) + 1))
+    assert article["paragraphs"][8]["text"] == assistant.article.paragraph(9).text
+    assert "path" not in article
+
+
+def test_only_the_documented_endpoints_are_public(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert set(endpoints) == {"/ask", "/paragraphs"}
+
+
+def test_mcp_exposes_the_same_ask_tool(web_url):
+    import asyncio
+
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    async def call() -> tuple[list[str], str]:
+        async with streamable_http_client(web_url + "gradio_api/mcp/") as (read, write, _), ClientSession(read, write) as session:
+            await session.initialize()
+            tools = [t.name for t in (await session.list_tools()).tools]
+            result = await session.call_tool("ask", {"question": "Where did Tokayev meet Macron?"})
+            return tools, result.content[0].text
+
+    tools, text = asyncio.run(call())
+    assert set(tools) == {"ask", "paragraphs"}
+    assert "[¶9]" in text and "Парижі" in text

@@ -1,0 +1,1 @@
+"""The web page: layout, interface strings and rendering of answers and articles as safe text."""

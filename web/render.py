@@ -1,0 +1,105 @@
+"""Article, answers and transcripts as text the browser shows but never runs.
+
+Everything that comes from the article, the asker or a model is escaped here: HTML-escaped for the
+article panel, and Markdown- plus HTML-escaped for chat messages, so `<script>` or `**` in any of
+them is shown as typed. The only markup the page adds is its own citation links."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from assistant.models import AnswerResult, Citation
+from index.article import Article
+from web.strings import t
+
+QUOTE_SEPARATOR = " ‖ "
+_MARKER = re.compile(r"\[¶(\d+)\]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+_AUTOLINK = re.compile(r"(?<=\w):(?=//)|(?<=www)\.|@", re.IGNORECASE)  # no bare URL or e-mail becomes a link
+_LINE_START = re.compile(r"^(\s*)(\d+)?([#+\-=.)])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Shown literally by a Markdown renderer that also accepts HTML."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    escaped = _LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}\\{m.group(3)}", escaped)
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _AUTOLINK.sub(lambda m: f"&#{ord(m.group(0))};", escaped)
+
+
+def citation_link(paragraph: int, quotes: Iterable[str]) -> str:
+    """`[¶n](#para-n "quote")`: the page's script scrolls to the paragraph and marks the quotes."""
+    title = QUOTE_SEPARATOR.join(" ".join(q.split()) for q in quotes)
+    title = html.escape(title, quote=True).replace("\\", "&#92;")
+    return f'[¶{paragraph}](#para-{paragraph} "{title}")'
+
+
+def answer_markdown(answer: str, citations: list[Citation]) -> str:
+    """The answer's text escaped, its `[¶n]` markers turned into citation links."""
+    quotes: dict[int, list[str]] = {}
+    for c in citations:
+        quotes.setdefault(c.paragraph, []).append(c.quote)
+    parts: list[str] = []
+    pos = 0
+    for m in _MARKER.finditer(answer):
+        parts.append(escape_markdown(answer[pos : m.start()]))
+        n = int(m.group(1))
+        parts.append(citation_link(n, quotes[n]) if n in quotes else escape_markdown(m.group(0)))
+        pos = m.end()
+    parts.append(escape_markdown(answer[pos:]))
+    return "".join(parts)
+
+
+def result_markdown(result: AnswerResult, language: str) -> str:
+    text = answer_markdown(result.answer, result.citations)
+    if result.refused:
+        text += f"\n\n*{escape_markdown(t(language, 'refused'))}*"
+    return text
+
+
+def article_html(article: Article) -> str:
+    """Numbered exactly as citations number them; section headings shown where a section starts."""
+    rows: list[str] = []
+    section: str | None = None
+    for p in article.paragraphs:
+        if p.section and p.section != section:
+            rows.append(f'<h3 class="a-section">{html.escape(p.section)}</h3>')
+        section = p.section
+        rows.append(
+            f'<p class="para kind-{p.kind}" id="para-{p.number}" data-n="{p.number}">'
+            f'<span class="pnum" aria-hidden="true">{p.number}</span>'
+            f'<span class="ptext">{html.escape(p.text)}</span></p>'
+        )
+    lang = html.escape(article.meta.language or "")
+    return f'<div class="article-view" id="article-view" lang="{lang}">{"".join(rows)}</div>'
+
+
+def article_heading(article: Article, language: str) -> str:
+    title = article.meta.title or article.id
+    return f"**{escape_markdown(title)}** · {len(article.paragraphs)} {t(language, 'paragraphs')} · `{article.id}`"
+
+
+def transcript_markdown(article: Article, turns: list[dict], language: str, now: datetime | None = None) -> str:
+    """The conversation with each citation's paragraph number and quote, for notes and editors."""
+    now = now or datetime.now(UTC)
+    title = article.meta.title or article.id
+    lines = [
+        f"# {t(language, 'download_title')} «{title}»",
+        "",
+        f"{t(language, 'article')}: `{article.id}` · {t(language, 'exported')} {now:%Y-%m-%d %H:%M} UTC",
+    ]
+    for n, turn in enumerate(turns, 1):
+        mode = turn.get("mode", "answer")
+        suffix = f" ({t(language, 'mode_note')}: {t(language, 'mode_' + mode)})" if mode != "answer" else ""
+        lines += ["", f"## {n}. {turn['question']}{suffix}", ""]
+        result = turn.get("result")
+        if result is None:
+            lines.append(f"> {t(language, 'error')}: {turn.get('error') or ''}")
+            continue
+        lines.append(result["answer"])
+        for c in result["citations"]:
+            lines += ["", f"- [¶{c['paragraph']}] «{c['quote']}»", f"  - ¶{c['paragraph']}: {c['text']}"]
+    return "\n".join(lines) + "\n"
