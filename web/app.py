@@ -87,12 +87,14 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
             gr.Warning(t(language, "empty"))
             yield gr.skip(), turns, question, gr.skip()
             return
-        assistant = pool.get(article_id)
         turn: dict[str, Any] = {"question": question, "mode": mode, "partial": "", "result": None, "error": None}
         history = _history(turns)
         turns.append(turn)
         yield chat_messages(turns, language), turns, "", gr.skip()
+        article = None
         try:
+            assistant = pool.get(article_id)
+            article = assistant.article
             for item in assistant.stream(question, history, mode):
                 if isinstance(item, AnswerResult):
                     turn["result"] = item.model_dump()
@@ -105,7 +107,7 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
             log.exception("answering %r failed", question[:200])
             turn["error"] = t(language, "failed")
         turn.pop("partial", None)
-        yield chat_messages(turns, language), turns, "", _export(assistant.article, turns, language)
+        yield chat_messages(turns, language), turns, "", _export(article, turns, language) if article else gr.skip()
 
     def use_article(upload: str | None, pasted: str, language: str, progress=gr.Progress()) -> tuple:
         try:
