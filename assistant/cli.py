@@ -177,7 +177,10 @@ def _serve(settings: Settings) -> int:
         import ui
     except ImportError as exc:
         raise CliError(f"The web page is not available ({exc}); use 'article-chat chat'.") from exc
-    ui.main(settings)
+    try:
+        ui.main(settings)
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        raise CliError(f"Cannot serve on {settings.host}:{settings.port}: {exc}") from exc
     return 0
 
 

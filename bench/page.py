@@ -137,7 +137,9 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
+    started = time.perf_counter()
     server = start_server(port)
+    server_start = time.perf_counter() - started
     url = f"http://127.0.0.1:{port}/?lang=en"
     loads, firsts, fulls = [], [], []
     try:
@@ -157,6 +159,7 @@ def main() -> None:
     report = {
         "machine": machine(),
         "runs": args.runs,
+        "server_start_to_first_response_s": round(server_start, 1),
         "load_to_usable_ms_median": round(statistics.median(loads), 1),
         "enter_to_first_chars_ms_median": round(statistics.median(firsts), 1),
         "enter_to_full_answer_ms_median": round(statistics.median(fulls), 1),

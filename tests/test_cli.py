@@ -111,3 +111,14 @@ def test_bad_article_files(env, tmp_path, name, data, needle):
     p = run(env, "index", str(f))
     assert p.returncode != 0 and "Traceback" not in p.stderr
     assert len(p.stderr.strip().splitlines()) == 1 and needle in p.stderr
+
+
+def test_serve_on_a_taken_port_is_a_clear_error(env):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        p = run(env, "serve", "--port", str(taken.getsockname()[1]))
+    assert p.returncode == 2
+    assert "Cannot serve on 127.0.0.1:" in p.stderr and "Traceback" not in p.stderr

@@ -243,6 +243,7 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
             respond, ask_inputs, ask_outputs, show_progress="hidden", **private
         )
         clear.click(lambda: ([], [], None), None, [chatbot, turns, download], **private)
+        chatbot.clear(lambda: ([], None), None, [turns, download], **private)
         switch_outputs = [article_id, article_panel, heading, chatbot, turns, download, own_status]
         use.click(use_article, [upload, pasted, language], switch_outputs, **private)
         back.click(back_to_default, [language], switch_outputs, **private)
