@@ -23,6 +23,18 @@ class Citation(BaseModel):
     score: float
 
 
+Verdict = Literal["supported", "contradicted", "not_in_article", "not_verified"]
+
+
+class ClaimCheck(BaseModel):
+    claim: str
+    verdict: Verdict
+    method: str = Field(description="what produced the verdict")
+    reason: str = ""
+    evidence: list[Citation] = Field(default_factory=list, description="the closest quotes, best first")
+    instead: Citation | None = Field(default=None, description="for a contradicted claim: what the article says")
+
+
 class Timings(BaseModel):
     retrieve: float = 0.0
     answer: float = 0.0
@@ -38,6 +50,7 @@ class AnswerResult(BaseModel):
     verdict: str | None = None
     backend: str = "extractive"
     citations: list[Citation] = Field(default_factory=list)
+    claims: list[ClaimCheck] = Field(default_factory=list, description="mode 'check': one result per claim")
     timings_ms: Timings = Field(default_factory=Timings)
 
 

@@ -7,11 +7,13 @@ import time
 from collections.abc import Iterable, Iterator
 
 from assistant import extractive
+from assistant.claims import MAX_CLAIMS, ClaimChecker, split_claims
 from assistant.followup import retrieval_query
 from assistant.metadata import metadata_paragraph
 from assistant.models import AnswerResult, Citation, Message, Mode, QuestionError, Timings
 from assistant.phrases import phrase
 from assistant.retrieval import Retriever
+from assistant.summary import key_sentences, parse_request
 from index.article import Article
 from index.embeddings import Embedder
 from index.store import IndexedArticle, VectorStore
@@ -20,7 +22,7 @@ from settings import Settings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _CITATION_END = re.compile(r"(?<=\])(?= )")
-MODES: tuple[Mode, ...] = ("answer",)
+MODES: tuple[Mode, ...] = ("answer", "summary", "check")
 
 
 class Assistant:
@@ -34,6 +36,7 @@ class Assistant:
         self.retriever = Retriever(store, indexed)
         self.hub = extractive.hubness(indexed.sentence_vectors)
         self.vocabulary = {t for p in indexed.article.paragraphs for t in terms(p.text)}
+        self.claims = ClaimChecker(indexed, embedder)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, article: str | Article | None = None) -> Assistant:
@@ -49,10 +52,14 @@ class Assistant:
     def ask(self, question: str, history: Iterable[Message | dict] | None = None, mode: Mode = "answer") -> AnswerResult:
         t0 = time.perf_counter()
         if mode not in MODES:
-            raise QuestionError(f"Mode '{mode}' is not available yet; use one of: {', '.join(MODES)}.")
+            raise QuestionError(f"Unknown mode '{mode}'; use one of: {', '.join(MODES)}.")
         text = clean_question(question, self.settings.max_question_chars)
         turns = [m if isinstance(m, Message) else Message.model_validate(m) for m in (history or [])]
         language = detect_language(text)
+        if mode == "summary":
+            return self._summary(question, text, language, t0)
+        if mode == "check":
+            return self._check(question, text, language, t0)
         meta = metadata_paragraph(text, self.article)
         if meta is not None:
             return self._metadata_answer(question, language, meta, t0)
@@ -88,6 +95,64 @@ class Assistant:
                 yield piece
         yield result
 
+    def _summary(self, question: str, text: str, language: str, t0: float) -> AnswerResult:
+        request = parse_request(text)
+        chosen = key_sentences(self.indexed, request)
+        citations = [self._cite(k.sentence.paragraph, k.sentence.text, k.salience) for k in chosen]
+        quotes = [f"«{_one_line(k.sentence.text)}» [¶{k.sentence.paragraph}]" for k in chosen]
+        if request.one_paragraph:
+            answer = f"{phrase(language, 'summary_one')} " + " ".join(quotes)
+        else:
+            frame = phrase(language, "summary_simple") if request.simple else phrase(language, "summary").format(n=len(chosen))
+            answer = frame + "\n" + "\n".join(f"• {q}" for q in quotes)
+        total = _ms(time.perf_counter() - t0)
+        return AnswerResult(
+            question=question,
+            answer=answer,
+            language=language,
+            refused=not chosen,
+            mode="summary",
+            citations=citations,
+            timings_ms=Timings(answer=total, total=total),
+        )
+
+    def _check(self, question: str, text: str, language: str, t0: float) -> AnswerResult:
+        claims = split_claims(text)
+        if len(claims) > MAX_CLAIMS:
+            raise QuestionError(f"{len(claims)} claims at once; the limit is {MAX_CLAIMS}. Split them into several checks.")
+        checks = [self.claims.check(c, detect_language(c)) for c in claims]
+        lines = []
+        for n, c in enumerate(checks, 1):
+            verdict = phrase(language, c.verdict)
+            head = f"{n}. «{c.claim}» — {verdict}" if len(checks) > 1 else f"«{c.claim}» — {verdict}"
+            quote = c.instead or (c.evidence[0] if c.evidence else None)
+            if quote is not None:
+                label = {"supported": ":", "contradicted": f". {phrase(language, 'instead')}"}.get(
+                    c.verdict, f". {phrase(language, 'closest')}"
+                )
+                head += f"{label} «{_one_line(quote.quote)}» [¶{quote.paragraph}]"
+            lines.append(head)
+        lines.append(phrase(language, "check_method"))
+        citations: dict[tuple[int, str], Citation] = {}
+        for c in checks:
+            for e in [*c.evidence, *([c.instead] if c.instead else [])]:
+                citations.setdefault((e.paragraph, e.quote), e)
+        total = _ms(time.perf_counter() - t0)
+        return AnswerResult(
+            question=question,
+            answer="\n".join(lines),
+            language=language,
+            refused=False,
+            mode="check",
+            verdict=checks[0].verdict if len(checks) == 1 else None,
+            citations=sorted(citations.values(), key=lambda c: (c.paragraph, c.text.find(c.quote))),
+            claims=checks,
+            timings_ms=Timings(answer=total, total=total),
+        )
+
+    def _cite(self, paragraph: int, quote: str, score: float) -> Citation:
+        return Citation(paragraph=paragraph, text=self.article.paragraph(paragraph).text, quote=quote, score=round(score, 4))
+
     def _threshold(self, language: str) -> float:
         if language == self.article.meta.language:
             return self.settings.refuse_threshold or extractive.SAME_LANGUAGE_THRESHOLD
@@ -122,6 +187,10 @@ def clean_question(question: str, limit: int) -> str:
     if len(cleaned) > limit:
         raise QuestionError(f"The question is {len(cleaned):,} characters long; the limit is {limit:,}. Please shorten it.")
     return cleaned
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _ms(seconds: float) -> float:
