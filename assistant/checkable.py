@@ -43,17 +43,17 @@ _MONTHS: dict[int, tuple[str, ...]] = {
     11: ("november", "nov", "листопад", "ноябр"),
     12: ("december", "dec", "груд", "декабр"),
 }
-_NUMBER_WORDS: dict[str, int] = {
-    **dict.fromkeys(("one", "один", "одна", "одно", "одного"), 1),
-    **dict.fromkeys(("two", "два", "дві", "две", "двох"), 2),
-    **dict.fromkeys(("three", "три", "трьох", "трёх"), 3),
-    **dict.fromkeys(("four", "чотири", "четыре"), 4),
-    **dict.fromkeys(("five", "п'ять", "пять"), 5),
-    **dict.fromkeys(("six", "шість", "шесть"), 6),
-    **dict.fromkeys(("seven", "сім", "семь"), 7),
-    **dict.fromkeys(("eight", "вісім", "восемь"), 8),
-    **dict.fromkeys(("nine", "дев'ять", "девять"), 9),
-    **dict.fromkeys(("ten", "десять"), 10),
+NUMBER_WORDS: dict[str, int] = {
+    **dict.fromkeys(("one", "один", "одна", "одно", "одним", "одному"), 1),
+    **dict.fromkeys(("two", "два", "дві", "две", "двох", "двух"), 2),
+    **dict.fromkeys(("three", "три", "трьох", "трёх", "трех"), 3),
+    **dict.fromkeys(("four", "чотири", "четыре", "чотирьох", "четырёх", "четырех"), 4),
+    **dict.fromkeys(("five", "п'ять", "пять", "п'яти", "пяти"), 5),
+    **dict.fromkeys(("six", "шість", "шесть", "шести", "шістьох"), 6),
+    **dict.fromkeys(("seven", "сім", "семь", "семи", "сімох"), 7),
+    **dict.fromkeys(("eight", "вісім", "восемь", "восьми"), 8),
+    **dict.fromkeys(("nine", "дев'ять", "девять", "дев'яти", "девяти"), 9),
+    **dict.fromkeys(("ten", "десять", "десяти"), 10),
     **dict.fromkeys(("twenty", "двадцять", "двадцать"), 20),
     **dict.fromkeys(("hundred", "сто"), 100),
 }
@@ -121,8 +121,8 @@ class Checkable:
 def _numbers(text: str) -> set[float]:
     found = {float(m.group(0).replace(",", ".")) for m in _DIGITS.finditer(text)}
     for token in _TOKEN.findall(normalize(text)):
-        if token in _NUMBER_WORDS:
-            found.add(float(_NUMBER_WORDS[token]))
+        if token in NUMBER_WORDS:
+            found.add(float(NUMBER_WORDS[token]))
     return found
 
 

@@ -100,8 +100,9 @@ def _batch(assistant, path: Path, mode: str) -> int:
             req = json.loads(line)
             if not isinstance(req, dict):
                 raise QuestionError("each line must be a JSON object with a 'question'")
-            record["question"] = req.get("question")
-            result = assistant.ask(req.get("question", ""), history=req.get("history") or [], mode=req.get("mode", mode))
+            question = req.get("question", req.get("claim", ""))  # a claims file may say "claim"
+            record["question"] = question
+            result = assistant.ask(question, history=req.get("history") or [], mode=req.get("mode", mode))
             record = result.model_dump()
         except Exception as exc:  # one bad line must not stop the batch
             record["error"] = _message(exc)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.checkable import NUMBER_WORDS
 from index.store import IndexedArticle, SentenceRef
 
 DEFAULT_MIN, DEFAULT_MAX = 3, 5
@@ -21,15 +22,6 @@ FIRST_PARAGRAPH_BONUS = 0.01
 SIMPLE_LENGTH = 120  # characters; longer sentences lose a little when the asker wants it simple
 MIN_LENGTH = 30
 
-_NUMBER_WORDS = {
-    **dict.fromkeys(("one", "один", "одна", "одно", "одним", "одному"), 1),
-    **dict.fromkeys(("two", "два", "дві", "две", "двох", "двух"), 2),
-    **dict.fromkeys(("three", "три", "трьох", "трёх", "трех"), 3),
-    **dict.fromkeys(("four", "чотири", "четыре", "чотирьох", "четырёх"), 4),
-    **dict.fromkeys(("five", "п'ять", "пять", "п'яти", "пяти"), 5),
-    **dict.fromkeys(("six", "шість", "шесть"), 6),
-    **dict.fromkeys(("seven", "сім", "семь"), 7),
-}
 _COUNT = re.compile(r"(\d+|[a-zа-яіїєґё']+)\s+(?:bullet|point|item|sentence|key|пункт|тез|речен|предложен|пункта|пунктах)", re.I)
 _PARAGRAPH = re.compile(r"\b(?:one|single|a)\s+paragraph|одн\w*\s+абзац|одн\w*\s+параграф", re.I)
 _SIMPLE = re.compile(r"year[- ]old|child|kid|simple|simply|plain|дит|ребён|ребен|школяр|школьник|прост", re.I)
@@ -48,7 +40,7 @@ def parse_request(text: str) -> SummaryRequest:
     m = _COUNT.search(text)
     if m:
         word = m.group(1).lower().replace("’", "'")
-        bullets = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+        bullets = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
     one_paragraph = bool(_PARAGRAPH.search(text))
     simple = bool(_SIMPLE.search(re.sub(r"\d+", " ", text)))
     if bullets is not None:

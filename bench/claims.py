@@ -87,7 +87,7 @@ def summaries(assistant, dev: list[dict]) -> None:
         cited = sorted({c.paragraph for c in result.citations})
         covered = {sections[n] for n in cited}
         print(
-            f"  {q!r} [{result.language}]: {len(result.citations)} bullets, paragraphs {cited}, sections {len(covered)}/{len(all_sections)}"
+            f"  {q!r} [{result.language}]: {len(result.citations)} quotes, paragraphs {cited}, sections {len(covered)}/{len(all_sections)}"
         )
 
 

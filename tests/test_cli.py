@@ -122,3 +122,27 @@ def test_serve_on_a_taken_port_is_a_clear_error(env):
         p = run(env, "serve", "--port", str(taken.getsockname()[1]))
     assert p.returncode == 2
     assert "Cannot serve on 127.0.0.1:" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_check_batch_reads_claims_and_writes_verdicts(env, tmp_path):
+    claims = tmp_path / "claims.jsonl"
+    lines = [
+        {"claim": "The article says Tokayev met Macron in Berlin."},
+        {"claim": "Китай пообещал поддерживать территориальную целостность Казахстана."},
+        {"claim": ""},
+    ]
+    claims.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    p = run(env, "ask", "--mode", "check", "--batch", str(claims))
+    assert p.returncode == 0, p.stderr
+    out = [json.loads(line) for line in p.stdout.splitlines()]
+    assert [o.get("verdict") for o in out[:2]] == ["contradicted", "supported"]
+    assert out[0]["mode"] == "check" and out[0]["claims"][0]["instead"]["paragraph"] == 9
+    assert "empty" in out[2]["error"]
+
+
+def test_summary_from_the_command_line(env):
+    p = run(env, "ask", "Коротко перекажи статтю", "--mode", "summary", "--json")
+    assert p.returncode == 0, p.stderr
+    obj = json.loads(p.stdout)
+    assert obj["mode"] == "summary" and obj["answer"].startswith("Стаття в")
+    assert len({c["paragraph"] for c in obj["citations"]}) >= 3

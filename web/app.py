@@ -24,6 +24,7 @@ from web.strings import EXAMPLES, LANGUAGES, pick_language, t
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 MODES = ("answer", "summary", "check")
+SHOWN_CLAIM_COLUMNS = 4  # claim, verdict, paragraph, evidence; the downloads have every column
 BROWSER_LANGUAGES_JS = "(current) => (navigator.languages || [navigator.language]).join(',')"
 
 
@@ -62,6 +63,29 @@ def answerer_text(settings: Settings, language: str) -> str:
     return f"**{t(language, 'answerer')}:** {render.escape_markdown(who)}"
 
 
+def claims_outputs(turns: list[dict], language: str) -> tuple:
+    """The claims table and its two downloads; hidden until a claim has been checked."""
+    rows = render.claim_rows(turns, language)
+    if not rows:
+        return gr.update(visible=False), [], None, None
+    return (
+        gr.update(visible=True),
+        [row[:SHOWN_CLAIM_COLUMNS] for row in rows],
+        _write(render.claims_csv(rows), ".csv", "claims-"),
+        _write(render.claims_markdown(rows), ".md", "claims-"),
+    )
+
+
+def _write(text: str, suffix: str, prefix: str) -> str:
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=suffix, prefix=prefix, delete=False) as f:
+        f.write(text)
+    return f.name
+
+
+def _nothing() -> tuple:
+    return [], None, gr.update(visible=False), [], None, None
+
+
 def _example_text(event: gr.SelectData) -> str:
     return event.value["text"]
 
@@ -69,9 +93,7 @@ def _example_text(event: gr.SelectData) -> str:
 def _export(article: Article, turns: list[dict], language: str) -> str | None:
     if not turns:
         return None
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".md", prefix=f"chat-{article.id}-", delete=False) as f:
-        f.write(render.transcript_markdown(article, turns, language))
-    return f.name
+    return _write(render.transcript_markdown(article, turns, language), ".md", f"chat-{article.id}-")
 
 
 def build(settings: Settings | None = None, pool: AssistantPool | None = None) -> gr.Blocks:
@@ -85,12 +107,12 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
         turns = list(turns or [])
         if not (question or "").strip():
             gr.Warning(t(language, "empty"))
-            yield gr.skip(), turns, question, gr.skip()
+            yield gr.skip(), turns, question, *[gr.skip()] * 5
             return
         turn: dict[str, Any] = {"question": question, "mode": mode, "partial": "", "result": None, "error": None}
         history = _history(turns)
         turns.append(turn)
-        yield chat_messages(turns, language), turns, "", gr.skip()
+        yield chat_messages(turns, language), turns, "", *[gr.skip()] * 5
         article = None
         try:
             assistant = pool.get(article_id)
@@ -100,14 +122,15 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
                     turn["result"] = item.model_dump()
                 else:
                     turn["partial"] += item
-                    yield chat_messages(turns, language), turns, "", gr.skip()
+                    yield chat_messages(turns, language), turns, "", *[gr.skip()] * 5
         except (QuestionError, ArticleError) as exc:
             turn["error"] = str(exc)
         except Exception:
             log.exception("answering %r failed", question[:200])
             turn["error"] = t(language, "failed")
         turn.pop("partial", None)
-        yield chat_messages(turns, language), turns, "", _export(article, turns, language) if article else gr.skip()
+        transcript = _export(article, turns, language) if article else gr.skip()
+        yield chat_messages(turns, language), turns, "", transcript, *claims_outputs(turns, language)
 
     def use_article(upload: str | None, pasted: str, language: str, progress=gr.Progress()) -> tuple:
         try:
@@ -121,7 +144,7 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
             assistant = pool.add_upload(data, name, lambda f, d: progress(f, desc=f"{t(language, 'indexing')}: {d}"))
         except ArticleError as exc:
             gr.Warning(str(exc))
-            return (*[gr.skip()] * 6, f"**{render.escape_markdown(t(language, 'error'))}:** {render.escape_markdown(str(exc))}")
+            return (*[gr.skip()] * 6, f"**{render.escape_markdown(t(language, 'error'))}:** {render.escape_markdown(str(exc))}", gr.skip())
         return _switch(assistant.article, language, f"{t(language, 'now_using')} {render.article_heading(assistant.article, language)}")
 
     def back_to_default(language: str) -> tuple:
@@ -129,7 +152,16 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
 
     def _switch(article: Article, language: str, note: str) -> tuple:
         """A new article starts a new conversation: citations in the old one point elsewhere."""
-        return article.id, render.article_html(article), render.article_heading(article, language), [], [], None, note
+        return (
+            article.id,
+            render.article_html(article),
+            render.article_heading(article, language),
+            [],
+            [],
+            None,
+            note,
+            gr.update(visible=False),
+        )
 
     def relabel(language: str, article_id: str, turns: list[dict], mode: str) -> tuple:
         article = pool.get(article_id).article
@@ -150,6 +182,9 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
             gr.update(label=t(language, "paste")),
             gr.update(value=t(language, "use")),
             gr.update(value=t(language, "back")),
+            gr.update(label=t(language, "claims_table"), value=[r[:SHOWN_CLAIM_COLUMNS] for r in render.claim_rows(turns or [], language)]),
+            gr.update(label=t(language, "claims_csv")),
+            gr.update(label=t(language, "claims_md")),
         )
 
     def on_load(browser_languages: str, request: gr.Request) -> str:
@@ -221,6 +256,18 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
                     send = gr.Button(t(lang0, "send"), variant="primary", elem_id="send", min_width=100)
                     clear = gr.Button(t(lang0, "clear"), elem_id="clear", min_width=100)
                     download = gr.DownloadButton(t(lang0, "download"), value=None, elem_id="download", min_width=100)
+                with gr.Group(visible=False, elem_id="claims") as claims_group:
+                    claims_table = gr.Dataframe(
+                        headers=list(render.CLAIM_COLUMNS[:SHOWN_CLAIM_COLUMNS]),
+                        datatype="str",
+                        interactive=False,
+                        wrap=True,
+                        label=t(lang0, "claims_table"),
+                        elem_id="claims-table",
+                    )
+                    with gr.Row():
+                        claims_csv = gr.DownloadButton(t(lang0, "claims_csv"), value=None, elem_id="claims-csv", size="sm")
+                        claims_md = gr.DownloadButton(t(lang0, "claims_md"), value=None, elem_id="claims-md", size="sm")
             with gr.Column(scale=4, min_width=320):
                 heading = gr.Markdown(render.article_heading(default.article, lang0), elem_id="article-heading")
                 article_panel = gr.HTML(render.article_html(default.article), elem_id="article-panel")
@@ -236,19 +283,21 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
 
         private = {"api_visibility": "private"}
         ask_inputs = [question, mode, turns, article_id, language]
-        ask_outputs = [chatbot, turns, question, download]
+        ask_outputs = [chatbot, turns, question, download, claims_group, claims_table, claims_csv, claims_md]
         question.submit(respond, ask_inputs, ask_outputs, show_progress="hidden", **private)
         send.click(respond, ask_inputs, ask_outputs, show_progress="hidden", **private)
         chatbot.example_select(_example_text, None, question, **private).then(
             respond, ask_inputs, ask_outputs, show_progress="hidden", **private
         )
-        clear.click(lambda: ([], [], None), None, [chatbot, turns, download], **private)
-        chatbot.clear(lambda: ([], None), None, [turns, download], **private)
-        switch_outputs = [article_id, article_panel, heading, chatbot, turns, download, own_status]
+        cleared = [turns, download, claims_group, claims_table, claims_csv, claims_md]
+        clear.click(lambda: ([], *_nothing()), None, [chatbot, *cleared], **private)
+        chatbot.clear(_nothing, None, cleared, **private)
+        switch_outputs = [article_id, article_panel, heading, chatbot, turns, download, own_status, claims_group]
         use.click(use_article, [upload, pasted, language], switch_outputs, **private)
         back.click(back_to_default, [language], switch_outputs, **private)
         mode.change(lambda lang, m: gr.update(placeholder=t(lang, f"ph_{m}")), [language, mode], question, **private)
         labelled = [header, answerer, language, mode, chatbot, question, send, clear, download, heading, own, upload, pasted, use, back]
+        labelled += [claims_table, claims_csv, claims_md]
         language.change(relabel, [language, article_id, turns, mode], labelled, **private)
         browser_languages = gr.Textbox(visible=False)
         demo.load(on_load, [browser_languages], [language], js=BROWSER_LANGUAGES_JS, **private)

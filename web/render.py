@@ -6,7 +6,9 @@ them is shown as typed. The only markup the page adds is its own citation links.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -102,4 +104,47 @@ def transcript_markdown(article: Article, turns: list[dict], language: str, now:
         lines.append(result["answer"])
         for c in result["citations"]:
             lines += ["", f"- [¶{c['paragraph']}] «{c['quote']}»", f"  - ¶{c['paragraph']}: {c['text']}"]
+    return "\n".join(lines) + "\n"
+
+
+CLAIM_COLUMNS = ("claim", "verdict", "paragraph", "evidence", "article says instead", "reason", "method")
+
+
+def claim_rows(turns: list[dict], language: str) -> list[list[str]]:
+    """Every claim checked in the conversation, one row each, as plain text."""
+    rows: list[list[str]] = []
+    for turn in turns:
+        result = turn.get("result") or {}
+        for c in result.get("claims") or []:
+            shown = c["instead"] or (c["evidence"][0] if c["evidence"] else None)
+            rows.append(
+                [
+                    c["claim"],
+                    t(language, f"verdict_{c['verdict']}"),
+                    f"¶{shown['paragraph']}" if shown else "",
+                    " / ".join(e["quote"] for e in c["evidence"]),
+                    c["instead"]["quote"] if c["instead"] else "",
+                    c["reason"],
+                    c["method"],
+                ]
+            )
+    return rows
+
+
+def claims_csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CLAIM_COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def claims_markdown(rows: list[list[str]]) -> str:
+    """A Markdown table; pipes and line breaks in the text would break its cells."""
+
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(CLAIM_COLUMNS) + " |", "|" + "---|" * len(CLAIM_COLUMNS)]
+    lines += ["| " + " | ".join(cell(x) for x in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,138 @@
+"""Summaries and claim checks on the real model and store, against the development set's bars."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.checkable import checkable, name_key, same_name, strip_preamble
+from assistant.claims import split_claims
+from assistant.models import QuestionError
+from assistant.summary import parse_request
+from bench.devset import DEV_QUESTIONS
+
+pytestmark = pytest.mark.slow
+DEV = (
+    [json.loads(line) for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()] if DEV_QUESTIONS.exists() else []
+)
+
+
+@pytest.mark.parametrize("item", [d for d in DEV if d["kind"] == "claim"], ids=lambda d: d["id"])
+def test_every_development_claim_gets_its_verdict(assistant, item):
+    result = assistant.ask(item["q"], mode="check")
+    assert result.mode == "check"
+    assert result.verdict == item["label"]
+    check = result.claims[0]
+    assert check.method.startswith("offline")
+    for citation in [*check.evidence, *([check.instead] if check.instead else [])]:
+        assert citation.quote in citation.text == assistant.article.paragraph(citation.paragraph).text
+    quotes = " ".join(c.quote for c in check.evidence)
+    for needle in item.get("evidence", []):
+        assert needle in quotes
+
+
+def test_a_contradicted_claim_says_what_the_article_says_instead(assistant):
+    result = assistant.ask("The article says Tokayev met Macron in Berlin.", mode="check")
+    check = result.claims[0]
+    assert check.verdict == "contradicted"
+    assert check.instead.paragraph == 9 and "Парижі" in check.instead.quote
+    assert "Berlin" in check.reason
+    assert "Парижі" in result.answer and "[¶9]" in result.answer
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("Tokayev recognized the legitimacy of the so-called DNR and LNR.", "contradicted"),  # negation
+        ("Токаев отказался признавать легитимность так называемых ДНР и ЛНР.", "supported"),
+        ("Эрдоган дал похожее обещание во время визита в марте.", "contradicted"),  # month
+        ("Donald Lu offered 100 million dollars to expand trade routes.", "contradicted"),  # number
+    ],
+)
+def test_each_kind_of_mismatch(assistant, claim, verdict):
+    assert assistant.ask(claim, mode="check").verdict == verdict
+
+
+def test_several_claims_give_one_result_each(assistant):
+    text = "- The article says Tokayev met Macron in Berlin.\n2. Китай пообещал поддерживать территориальную целостность Казахстана.\n\nKazakhstan joined NATO."
+    result = assistant.ask(text, mode="check")
+    assert result.verdict is None
+    assert [c.claim for c in result.claims] == [
+        "The article says Tokayev met Macron in Berlin.",
+        "Китай пообещал поддерживать территориальную целостность Казахстана.",
+        "Kazakhstan joined NATO.",
+    ]
+    assert [c.verdict for c in result.claims][:2] == ["contradicted", "supported"]
+    assert result.claims[2].verdict != "supported"
+    assert result.answer.startswith("1. «The article says")
+
+
+def test_too_many_claims_at_once_is_a_clear_error(assistant):
+    with pytest.raises(QuestionError, match="limit is 20"):
+        assistant.ask("\n".join(f"Claim number {n}." for n in range(25)), mode="check")
+
+
+@pytest.mark.parametrize("item", [d for d in DEV if d["kind"] == "summary"], ids=lambda d: d["id"])
+def test_development_summary_cites_paragraphs_from_different_sections(assistant, item):
+    result = assistant.ask(item["q"], mode="summary")
+    cited = {c.paragraph for c in result.citations}
+    sections = {assistant.article.paragraph(n).section for n in cited}
+    assert len(cited) >= item["min_citations"]
+    assert len(sections) >= 3
+    for alternatives in item["answer_all"]:
+        assert any(a in result.answer for a in alternatives), alternatives
+    assert result.answer.startswith("Статья в")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "bullets", "frame"),
+    [
+        ("Summarize the article", 4, "The article in 4 points"),
+        ("Коротко перекажи статтю в 3 пунктах", 3, "Стаття в 3 пунктах"),
+        ("Перескажи в шести пунктах", 6, "Статья в 6 пунктах"),
+    ],
+)
+def test_summary_length_follows_the_request_and_covers_every_section(assistant, request_text, bullets, frame):
+    result = assistant.ask(request_text, mode="summary")
+    assert result.answer.startswith(frame)
+    assert result.answer.count("\n• ") == bullets == len(result.citations)
+    body_sections = {p.section for p in assistant.article.paragraphs if p.kind in ("body", "list_item")}
+    covered = {assistant.article.paragraph(c.paragraph).section for c in result.citations}
+    assert covered == body_sections if bullets >= len(body_sections) else len(covered) == bullets
+    numbers = [c.paragraph for c in result.citations]
+    assert numbers == sorted(numbers)
+
+
+def test_one_paragraph_summary_has_no_bullets(assistant):
+    result = assistant.ask("Summarize it in one paragraph", mode="summary")
+    assert "•" not in result.answer and "\n" not in result.answer
+    assert len(result.citations) >= 3
+
+
+def test_request_parsing():
+    assert parse_request("3 bullet points").bullets == 3
+    assert parse_request("в трьох пунктах").bullets == 3
+    assert parse_request("Summarize in one paragraph").one_paragraph
+    assert parse_request("Explain for a 10-year-old").simple
+    assert parse_request("Explain for a 10-year-old").bullets is None
+
+
+def test_names_meet_across_scripts():
+    assert name_key("Berlin") == name_key("Берлін") == name_key("Берлин")
+    assert same_name(name_key("Парижі"), name_key("Paris"))
+    assert name_key("Росії") == name_key("Russia") == name_key("России")
+    assert name_key("Сі") == name_key("Xi")
+    assert not same_name(name_key("Berlin"), name_key("Парижі"))
+
+
+def test_checkable_parts():
+    parts = checkable("Tokayev met Xi Jinping in November, not 7 years ago; he may go.", {"tokayev"})
+    assert [s for s, _ in parts.names] == ["Tokayev", "Xi", "Jinping"]  # both known names: checked one by one
+    assert parts.months == {11}  # "may" here is the verb
+    assert parts.numbers == {7.0}
+    assert parts.negated
+    assert not checkable("Кордон добре охороняють.").negated
+    assert checkable("який взагалі не охороняють").negated
+    assert strip_preamble("У статті сказано, що Дональд Лу запропонував 50 мільйонів.") == "Дональд Лу запропонував 50 мільйонів."
+    assert split_claims(" - one\n\n2) two \n• three") == ["one", "two", "three"]
