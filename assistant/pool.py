@@ -5,6 +5,7 @@ once per process, an article is indexed once, and only the last few articles sta
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from index.library import DEFAULT_ID, ArticleLibrary
 from index.store import VectorStore, chroma_client
 from settings import Settings
 
+log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 Progress = Callable[[float, str], None]
 
@@ -24,8 +26,9 @@ class AssistantPool:
     def __init__(self, settings: Settings | None = None, keep: int = 8) -> None:
         self.settings = settings or Settings()
         self.embedder = load_embedder(self.settings.embedding_model, self.settings.models_dir, self.settings.torch_threads)
-        client = chroma_client(self.settings.resolved_store_dir, self.settings.chroma_host, self.settings.chroma_port)
-        self.store = VectorStore(client, self.embedder)
+        store_dir = self.settings.resolved_store_dir
+        client = chroma_client(store_dir, self.settings.chroma_host, self.settings.chroma_port)
+        self.store = VectorStore(client, self.embedder, None if self.settings.chroma_host else store_dir / "locks")
         self.library = ArticleLibrary(self.settings.resolved_store_dir, self.settings.max_article_bytes)
         self.keep = keep
         self._assistants: OrderedDict[str, Assistant] = OrderedDict()
@@ -49,6 +52,8 @@ class AssistantPool:
                 progress(0.1 + 0.85 * done / total, f"{done}/{total}")
 
         with self._indexing:
+            if self.library.has(article) and not self.store.exists(article):
+                log.warning("The index of article '%s' is missing (deleted?); building it again.", article.id)
             indexed = self.store.index(article, embedded)
             self.library.save(article)
         assistant = Assistant(self.settings, self.embedder, self.store, indexed)

@@ -29,6 +29,14 @@ class ArticleLibrary:
             f.write(payload)
         os.replace(tmp, target)
 
+    def has(self, article: Article) -> bool:
+        """Saved with this very content (an index for it was built before)."""
+        target = self.dir / f"{article.id}.json"
+        try:
+            return target.exists() and json.loads(target.read_text(encoding="utf-8")).get("content_hash") == article.content_hash
+        except (OSError, ValueError):
+            return False
+
     def ids(self) -> list[str]:
         return sorted(p.stem for p in self.dir.glob("*.json")) if self.dir.exists() else []
 

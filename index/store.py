@@ -8,9 +8,13 @@ paragraphs for retrieval, sentences for choosing the quote.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +48,9 @@ class IndexedArticle:
 
 
 def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):
+    """The embedded store on disk, or a `chroma run` server. A damaged store on disk is set aside
+    (renamed, never deleted) and a fresh one built: the index can always be made again from the
+    articles, and the app must start."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -51,13 +58,43 @@ def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):
     if host:
         return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
     store_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(store_dir / "chroma"), settings=chroma_settings)
+    path = store_dir / "chroma"
+    try:
+        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        client.list_collections()
+        return client
+    except Exception as exc:
+        damaged = path.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        log.warning("The index at %s cannot be read (%s); moving it to %s and building a new one.", path, exc, damaged)
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # Chroma caches one system per path, the broken one included; forget only that one.
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+        path.rename(damaged)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+@contextmanager
+def build_lock(lock_dir: Path | None, name: str) -> Iterator[None]:
+    """One process at a time builds a collection; the others wait, then find it complete.
+    (Embedded store only: processes sharing a Chroma server should index through one of them.)"""
+    if lock_dir is None:
+        yield
+        return
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / f"{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class VectorStore:
-    def __init__(self, client, embedder: Embedder) -> None:
+    def __init__(self, client, embedder: Embedder, lock_dir: Path | None = None) -> None:
         self.client = client
         self.embedder = embedder
+        self.lock_dir = lock_dir
         self._stores: dict[str, object] = {}
 
     def collection_name(self, article: Article) -> str:
@@ -78,10 +115,18 @@ class VectorStore:
         """Embed and store the article unless an identical, complete collection exists."""
         name = self.collection_name(article)
         items = _items(article)
-        existing = self._complete_collection(name, len(items))
-        if existing is None:
-            self._build(name, article, items, progress)
+        with build_lock(self.lock_dir, name):
+            existing = self._complete_collection(name, len(items))
+            if existing is None:
+                self._build(name, article, items, progress)
         return self._load(name, article)
+
+    def exists(self, article: Article) -> bool:
+        try:
+            self.client.get_collection(self.collection_name(article), embedding_function=None)
+            return True
+        except Exception:
+            return False
 
     def _complete_collection(self, name: str, expected: int):
         try:
