@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from assistant.models import QuestionError
     from index.readers import ArticleError
+    from index.store import StoreError
 
     try:
         settings = _settings(args)
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "chat":
             return _chat(settings)
         return _serve(settings)
-    except (CliError, QuestionError, ArticleError) as exc:
+    except (CliError, QuestionError, ArticleError, StoreError) as exc:
         print(f"article-chat: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

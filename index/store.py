@@ -28,6 +28,10 @@ BATCH = 64
 Progress = Callable[[int, int], None]
 
 
+class StoreError(RuntimeError):
+    """The vector store cannot be reached; the message says what to do."""
+
+
 @dataclass(frozen=True)
 class SentenceRef:
     paragraph: int
@@ -56,7 +60,13 @@ def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if host:
-        return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+        try:
+            return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+        except Exception as exc:
+            raise StoreError(
+                f"The Chroma server at {host}:{port} does not answer ({exc}). Start it (chroma run --path DIR --port {port}) "
+                "or unset ARTICLE_CHAT_CHROMA_HOST to use the store on disk."
+            ) from exc
     store_dir.mkdir(parents=True, exist_ok=True)
     path = store_dir / "chroma"
     try:

@@ -51,6 +51,52 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_chroma_server(path: Path):
+    """A real `chroma run` on a free loopback port, as the scale-out setup uses; stopped by the caller."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    binary = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    assert binary, "the chroma CLI (from the chromadb package) is missing"
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
+            return proc, port
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("chroma run exited") from None
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("chroma run did not answer in 60 s")
+
+
+@pytest.fixture(scope="session")
+def chroma_servers(tmp_path_factory):
+    """Starts a fresh `chroma run` per call, returns its port; all are stopped at the end."""
+    procs = []
+
+    def start() -> int:
+        proc, port = start_chroma_server(tmp_path_factory.mktemp("chroma-server"))
+        procs.append(proc)
+        return port
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def web_url(settings, pool):
     """The real page, launched in this process on a free loopback port."""

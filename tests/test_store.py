@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index.article import DEFAULT_ARTICLE, article_from_bytes, load_article
@@ -9,10 +11,13 @@ from index.embeddings import load_embedder
 from index.store import VectorStore, chroma_client
 
 
-@pytest.fixture(scope="module")
-def store(settings, tmp_path_factory):
+@pytest.fixture(scope="module", params=["embedded", "server"])
+def store(request, settings, tmp_path_factory, chroma_servers):
+    """Every test runs against the embedded store and against a real `chroma run` server."""
     embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
-    return VectorStore(chroma_client(tmp_path_factory.mktemp("chroma")), embedder)
+    if request.param == "embedded":
+        return VectorStore(chroma_client(tmp_path_factory.mktemp("chroma")), embedder)
+    return VectorStore(chroma_client(Path("unused"), "127.0.0.1", chroma_servers()), embedder)
 
 
 def test_reindexing_the_same_article_is_a_no_op(store):
