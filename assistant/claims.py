@@ -56,22 +56,25 @@ class Candidate:
     sentence_anchors: int = 0  # the claim's names in the quoted sentence itself
     rare_anchors: int = 0  # anchors that few paragraphs mention (not the story's protagonists)
     replacement: str = ""
+    names: int = 0  # name groups in the claim
     corrected: float = 0.0  # score once the one differing part takes the article's value
 
     @property
     def score(self) -> float:
         return self.similarity + OVERLAP_WEIGHT * self.overlap
 
-    @property
-    def can_contradict(self) -> bool:
+    def can_contradict(self, band: str) -> bool:
         """One difference, and the rest of the claim pinned to this passage: a different place
-        needs two names that agree ("Tokayev", "Macron"), a number, date or negation one."""
+        needs two names that agree ("Tokayev", "Macron"), a number, date or negation one. A claim
+        that names nobody ("The mayor said 400 volunteers...") is pinned by wording alone."""
         if len(self.differences) != 1:
             return False
         d = self.differences[0]
-        if d.kind == "negation":
-            return self.anchors >= 1
-        return bool(d.replacements) and self.anchors >= (2 if d.kind == "name" else 1)
+        if d.kind != "negation" and not d.replacements:
+            return False
+        if d.kind != "name" and self.names == 0 and self.score >= SUPPORT[band]:
+            return True
+        return self.anchors >= (2 if d.kind == "name" else 1)
 
 
 def split_claims(text: str) -> list[str]:
@@ -128,7 +131,7 @@ class ClaimChecker:
         # "Kazakhstan supplies weapons to Ukraine" is close to "Kazakhstan hopes Ukraine wins", but not in words.
         agreeing = [c for c in candidates if not c.differences and (band == "cross" or c.overlap >= MIN_SAME_LANGUAGE_OVERLAP)]
         best_agreeing = max(agreeing, key=lambda c: c.score, default=None)
-        differing = [c for c in candidates if c.can_contradict]
+        differing = [c for c in candidates if c.can_contradict(band)]
         for c in differing:
             c.corrected = self._corrected(c)
         contradicting = [c for c in differing if c.corrected >= self._contradict_threshold(c, band)]
@@ -191,7 +194,9 @@ class ClaimChecker:
             direct = sum(mentions(in_sentence, group) for _, group in parts.names)
             diffs = self._differences(parts, sentence)
             rare = sum(mentions(keys, group) and not set(group) <= self.common for _, group in parts.names)
-            out.append(Candidate(sentence, row, float(sims[i]), float(overlaps[i]), diffs, anchors, core, direct, rare_anchors=rare))
+            out.append(
+                Candidate(sentence, row, float(sims[i]), float(overlaps[i]), diffs, anchors, core, direct, rare, names=len(parts.names))
+            )
         return out
 
     def _differences(self, claim: Checkable, sentence: SentenceRef) -> list[Difference]:
