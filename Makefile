@@ -53,3 +53,5 @@ bench: install-test model
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/xquad.py
 	$(BIN)/python bench/page.py
+	$(BIN)/python bench/claims.py
+	$(BIN)/python bench/load.py
