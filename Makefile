@@ -54,4 +54,5 @@ bench: install-test model
 	$(BIN)/python bench/xquad.py
 	$(BIN)/python bench/page.py
 	$(BIN)/python bench/claims.py
+	$(BIN)/python bench/verifier.py
 	$(BIN)/python bench/load.py

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     embedding_model: str = "default"
     article: str = "default"
     backend: str = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0
     chroma_host: str | None = None
     chroma_port: int = 8000
     top_k: int = 10

@@ -99,9 +99,10 @@ class ClaimChecker:
         searchable = {p.number for p in article.paragraphs if p.kind not in ("title", "meta")}
         self.rows = np.array([i for i, s in enumerate(indexed.sentences) if s.paragraph in searchable], dtype=int)
 
-    def check(self, claim: str, language: str) -> ClaimCheck:
+    def check(self, claim: str, language: str, only: set[int] | None = None) -> ClaimCheck:
+        """`only`: judge against these paragraphs alone (a model's sentence and what it cites)."""
         band = "same" if language == self.language else "cross"
-        candidates = self._candidates(strip_preamble(claim))
+        candidates = self._candidates(strip_preamble(claim), only)
         if not candidates:
             return ClaimCheck(claim=claim, verdict="not_in_article", method=METHOD, reason="the article has no text to compare")
         verdict, best, reason = self._decide(candidates, band)
@@ -174,19 +175,20 @@ class ClaimChecker:
             return ANCHORED_CROSS_SUPPORT
         return CONTRADICT[band]
 
-    def _candidates(self, core: str) -> list[Candidate]:
-        if not len(self.rows):
+    def _candidates(self, core: str, only: set[int] | None = None) -> list[Candidate]:
+        rows = self.rows if only is None else np.array([i for i, s in enumerate(self.indexed.sentences) if s.paragraph in only], dtype=int)
+        if not len(rows):
             return []
         vector = self.embedder.encode_queries([core])[0]
-        sims = self.indexed.sentence_vectors[self.rows] @ vector
+        sims = self.indexed.sentence_vectors[rows] @ vector
         parts = checkable(core, self.known)
         name_terms = {t for surface, _ in parts.names for t in terms(surface)}
         claim_terms = {t for t in terms(core) if len(t) > 2} - name_terms
-        overlaps = np.array([_overlap(claim_terms, self.indexed.sentences[r].text) for r in self.rows])
+        overlaps = np.array([_overlap(claim_terms, self.indexed.sentences[r].text) for r in rows])
         ranking = sims + OVERLAP_WEIGHT * overlaps
         out = []
         for i in np.argsort(-ranking)[:CANDIDATES]:
-            row = int(self.rows[i])
+            row = int(rows[i])
             sentence = self.indexed.sentences[row]
             keys = self.paragraph_keys[sentence.paragraph]
             anchors = sum(mentions(keys, group) for _, group in parts.names)

@@ -40,7 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="[ARTICLE_CHAT_HOST]")
     serve.add_argument("--port", type=int, help="[ARTICLE_CHAT_PORT]")
     serve.add_argument("--article", help="[ARTICLE_CHAT_ARTICLE]")
+    for command in (ask, chat, serve):
+        _llm_options(command)
     return p
+
+
+def _llm_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("answerer (default: offline quotes)")
+    group.add_argument("--backend", choices=["extractive", "openai", "ollama"], help="[ARTICLE_CHAT_BACKEND]")
+    group.add_argument("--llm-base-url", help="OpenAI-compatible or Ollama URL [ARTICLE_CHAT_LLM_BASE_URL]")
+    group.add_argument("--llm-model", help="model name [ARTICLE_CHAT_LLM_MODEL]")
+    group.add_argument("--llm-api-key", help="API key, if the endpoint needs one [ARTICLE_CHAT_LLM_API_KEY]")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -54,6 +64,10 @@ def _settings(args: argparse.Namespace) -> Settings:
             "batch": getattr(args, "batch", None),
             "host": getattr(args, "host", None),
             "port": getattr(args, "port", None),
+            "backend": getattr(args, "backend", None),
+            "llm_base_url": getattr(args, "llm_base_url", None),
+            "llm_model": getattr(args, "llm_model", None),
+            "llm_api_key": getattr(args, "llm_api_key", None),
         }.items()
         if v is not None
     }
@@ -74,9 +88,13 @@ def _read_history(path: Path | None) -> list[dict[str, Any]]:
     return data
 
 
-def _print_human(result, out=sys.stdout) -> None:
+def _print_human(result, out=sys.stdout, streamed: bool = False) -> None:
     width = min(100, max(40, os.get_terminal_size().columns if out.isatty() else 100))
-    out.write(result.answer + "\n")
+    out.write("\n" if streamed else result.answer + "\n")  # streamed text is already on screen
+    if result.note:
+        out.write(f"\nnote: {result.note}\n")
+    for u in result.unsupported:
+        out.write(f"removed: {u.text} ({u.reason})\n")
     if result.citations:
         out.write("\n")
     for c in result.citations:
@@ -131,12 +149,26 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     assistant = Assistant.from_settings(settings)
     if settings.batch is not None:
         return _batch(assistant, settings.batch, settings.mode)
-    result = assistant.ask(args.question, history=_read_history(settings.history), mode=settings.mode)
+    history = _read_history(settings.history)
     if settings.json_output:
-        sys.stdout.write(result.model_dump_json() + "\n")
-    else:
-        _print_human(result)
+        sys.stdout.write(assistant.ask(args.question, history=history, mode=settings.mode).model_dump_json() + "\n")
+        return 0
+    _print_human(_streamed(assistant, args.question, history, settings.mode), streamed=assistant.generator is not None)
     return 0
+
+
+def _streamed(assistant, question: str, history: list, mode: str):
+    """With a language model, verified sentences are printed as they arrive."""
+    from assistant.models import AnswerResult
+
+    result = None
+    for item in assistant.stream(question, history, mode):
+        if isinstance(item, AnswerResult):
+            result = item
+        elif assistant.generator is not None:
+            sys.stdout.write(item)
+            sys.stdout.flush()
+    return result
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
@@ -188,6 +220,7 @@ def _serve(settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = _parser().parse_args(argv)
+    from assistant.llm import LLMUnavailable
     from assistant.models import QuestionError
     from index.readers import ArticleError
     from index.store import StoreError
@@ -201,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "chat":
             return _chat(settings)
         return _serve(settings)
-    except (CliError, QuestionError, ArticleError, StoreError) as exc:
+    except (CliError, QuestionError, ArticleError, StoreError, LLMUnavailable) as exc:
         print(f"article-chat: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

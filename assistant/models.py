@@ -35,6 +35,14 @@ class ClaimCheck(BaseModel):
     instead: Citation | None = Field(default=None, description="for a contradicted claim: what the article says")
 
 
+class Unsupported(BaseModel):
+    """A statement of a model's answer that did not reach the reader, and why."""
+
+    text: str
+    paragraphs: list[int] = Field(default_factory=list, description="what it cited")
+    reason: str
+
+
 class Timings(BaseModel):
     retrieve: float = 0.0
     answer: float = 0.0
@@ -51,6 +59,8 @@ class AnswerResult(BaseModel):
     backend: str = "extractive"
     citations: list[Citation] = Field(default_factory=list)
     claims: list[ClaimCheck] = Field(default_factory=list, description="mode 'check': one result per claim")
+    unsupported: list[Unsupported] = Field(default_factory=list, description="a model's statements dropped by verification")
+    note: str = Field(default="", description="why the answer is not what the configured answerer gave (a fallback)")
     timings_ms: Timings = Field(default_factory=Timings)
 
 

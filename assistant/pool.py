@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
+from assistant.llm import make_chat_model
 from assistant.service import Assistant
 from index.article import Article, ArticleError, article_from_bytes, slug
 from index.embeddings import load_embedder
@@ -30,6 +31,7 @@ class AssistantPool:
         client = chroma_client(store_dir, self.settings.chroma_host, self.settings.chroma_port)
         self.store = VectorStore(client, self.embedder, None if self.settings.chroma_host else store_dir / "locks")
         self.library = ArticleLibrary(self.settings.resolved_store_dir, self.settings.max_article_bytes)
+        self.model = make_chat_model(self.settings)  # None for the offline default
         self.keep = keep
         self._assistants: OrderedDict[str, Assistant] = OrderedDict()
         self._lock = threading.Lock()
@@ -56,7 +58,7 @@ class AssistantPool:
                 log.warning("The index of article '%s' is missing (deleted?); building it again.", article.id)
             indexed = self.store.index(article, embedded)
             self.library.save(article)
-        assistant = Assistant(self.settings, self.embedder, self.store, indexed)
+        assistant = Assistant(self.settings, self.embedder, self.store, indexed, self.model)
         with self._lock:
             for k in {key or article.id, article.id}:
                 self._assistants[k] = assistant

@@ -6,14 +6,19 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 
+from langchain_core.language_models import BaseChatModel
+
 from assistant import extractive
 from assistant.claims import MAX_CLAIMS, ClaimChecker, split_claims
 from assistant.followup import retrieval_query
+from assistant.generative import Generation, GenerativeAnswerer
+from assistant.llm import model_label
 from assistant.metadata import metadata_paragraph
 from assistant.models import AnswerResult, Citation, Message, Mode, QuestionError, Timings
 from assistant.phrases import phrase
 from assistant.retrieval import Retriever
 from assistant.summary import key_sentences, parse_request
+from assistant.verify import Verifier
 from index.article import Article
 from index.embeddings import Embedder
 from index.store import IndexedArticle, VectorStore
@@ -23,12 +28,15 @@ from settings import Settings
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _CITATION_END = re.compile(r"(?<=\])(?= )")
 MODES: tuple[Mode, ...] = ("answer", "summary", "check")
+GENERATIVE_PARAGRAPHS = 5  # retrieved paragraphs a model sees
 
 
 class Assistant:
     """Answers questions about one indexed article; models and the store are loaded once."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, store: VectorStore, indexed: IndexedArticle) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, store: VectorStore, indexed: IndexedArticle, model: BaseChatModel | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
@@ -37,6 +45,7 @@ class Assistant:
         self.hub = extractive.hubness(indexed.sentence_vectors)
         self.vocabulary = {t for p in indexed.article.paragraphs for t in terms(p.text)}
         self.claims = ClaimChecker(indexed, embedder)
+        self.generator = GenerativeAnswerer(model, Verifier(self.claims)) if model is not None else None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, article: str | Article | None = None) -> Assistant:
@@ -50,6 +59,18 @@ class Assistant:
         return self.indexed.article
 
     def ask(self, question: str, history: Iterable[Message | dict] | None = None, mode: Mode = "answer") -> AnswerResult:
+        result = None
+        for item in self.stream(question, history, mode):
+            if isinstance(item, AnswerResult):
+                result = item
+        assert result is not None
+        return result
+
+    def stream(self, question: str, history: Iterable[Message | dict] | None = None, mode: Mode = "answer") -> Iterator[str | AnswerResult]:
+        """Text as it becomes available, then the whole result.
+
+        A language model's answer comes sentence by sentence, each verified before it is shown;
+        the offline answerer has its text at once and sends it in pieces ending at a citation."""
         t0 = time.perf_counter()
         if mode not in MODES:
             raise QuestionError(f"Unknown mode '{mode}'; use one of: {', '.join(MODES)}.")
@@ -57,15 +78,59 @@ class Assistant:
         turns = [m if isinstance(m, Message) else Message.model_validate(m) for m in (history or [])]
         language = detect_language(text)
         if mode == "summary":
-            return self._summary(question, text, language, t0)
+            yield from _pieces(self._summary(question, text, language, t0))
+            return
         if mode == "check":
-            return self._check(question, text, language, t0)
+            yield from _pieces(self._check(question, text, language, t0))
+            return
         meta = metadata_paragraph(text, self.article)
         if meta is not None:
-            return self._metadata_answer(question, language, meta, t0)
+            yield from _pieces(self._metadata_answer(question, language, meta, t0))
+            return
         query = retrieval_query(text, turns)
         vector = self.embedder.encode_queries([query])[0]
         hits = self.retriever.retrieve(query, vector, self.settings.top_k)
+        if self.generator is not None:
+            yield from self._generate(question, text, language, turns, query, vector, hits, t0)
+            return
+        yield from _pieces(self._extractive(question, text, language, query, vector, hits, t0))
+
+    def _generate(self, question, text, language, turns, query, vector, hits, t0) -> Iterator[str | AnswerResult]:
+        paragraphs = [h.paragraph for h in hits[:GENERATIVE_PARAGRAPHS]]
+        inputs = self.generator.inputs(self.article, paragraphs, text, language, turns)
+        t1 = time.perf_counter()
+        generation = Generation()
+        for item in self.generator.stream(inputs, set(paragraphs), language):
+            if isinstance(item, Generation):
+                generation = item
+            else:
+                yield item
+        t2 = time.perf_counter()
+        timings = Timings(retrieve=_ms(t1 - t0), answer=_ms(t2 - t1), total=_ms(t2 - t0))
+        label = model_label(self.settings)
+        if generation.kept:
+            yield AnswerResult(
+                question=question,
+                answer=" ".join(v.text for v in generation.kept),
+                language=language,
+                refused=False,
+                backend=label,
+                citations=[v.citation for v in generation.kept],
+                unsupported=generation.dropped,
+                timings_ms=timings,
+            )
+            return
+        if generation.refused:
+            yield AnswerResult(
+                question=question, answer=phrase(language, "refuse"), language=language, refused=True, backend=label, timings_ms=timings
+            )
+            return
+        fallback = self._extractive(question, text, language, query, vector, hits, t0)
+        why = generation.failure or "none of its statements could be verified against the article"
+        note = f"{label}: {why}; quoting the article instead."
+        yield from _pieces(fallback.model_copy(update={"note": note, "unsupported": generation.dropped}))
+
+    def _extractive(self, question, text, language, query, vector, hits, t0) -> AnswerResult:
         t1 = time.perf_counter()
         evidence = extractive.choose_evidence(self.indexed, query, vector, hits, hub=self.hub)
         t2 = time.perf_counter()
@@ -83,17 +148,6 @@ class Assistant:
         ]
         answer = extractive.render(phrase(language, "says"), evidence)
         return AnswerResult(question=question, answer=answer, language=language, refused=False, citations=citations, timings_ms=timings)
-
-    def stream(self, question: str, history: Iterable[Message | dict] | None = None, mode: Mode = "answer") -> Iterator[str | AnswerResult]:
-        """Text as it becomes available, then the whole result.
-
-        The offline answerer has its text at once, so it comes in pieces that end at a citation;
-        an LLM backend yields its tokens here."""
-        result = self.ask(question, history, mode)
-        for piece in _CITATION_END.split(result.answer):
-            if piece:
-                yield piece
-        yield result
 
     def _summary(self, question: str, text: str, language: str, t0: float) -> AnswerResult:
         request = parse_request(text)
@@ -187,6 +241,13 @@ def clean_question(question: str, limit: int) -> str:
     if len(cleaned) > limit:
         raise QuestionError(f"The question is {len(cleaned):,} characters long; the limit is {limit:,}. Please shorten it.")
     return cleaned
+
+
+def _pieces(result: AnswerResult) -> Iterator[str | AnswerResult]:
+    for piece in _CITATION_END.split(result.answer):
+        if piece:
+            yield piece
+    yield result
 
 
 def _one_line(text: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.llm import model_label
 from assistant.models import AnswerResult, QuestionError
 from assistant.pool import AssistantPool
 from index.article import Article, ArticleError
@@ -56,10 +57,7 @@ def chat_messages(turns: list[dict], language: str) -> list[dict[str, str]]:
 
 
 def answerer_text(settings: Settings, language: str) -> str:
-    if settings.backend == "extractive":
-        who = t(language, "extractive")
-    else:
-        who = f"{settings.backend} · {getattr(settings, 'llm_model', None) or ''}".strip(" ·")
+    who = t(language, "extractive") if settings.backend == "extractive" else f"{model_label(settings)} ({t(language, 'verified')})"
     return f"**{t(language, 'answerer')}:** {render.escape_markdown(who)}"
 
 

@@ -56,10 +56,16 @@ def answer_markdown(answer: str, citations: list[Citation]) -> str:
 
 
 def result_markdown(result: AnswerResult, language: str) -> str:
+    """The answer, then in plain words what the reader should know about it."""
     text = answer_markdown(result.answer, result.citations)
+    notes = []
     if result.refused:
-        text += f"\n\n*{escape_markdown(t(language, 'refused'))}*"
-    return text
+        notes.append(t(language, "refused"))
+    if result.unsupported:
+        notes.append(t(language, "dropped").format(n=len(result.unsupported)))
+    if result.note:
+        notes.append(f"{t(language, 'fallback')} {result.note}")
+    return text + "".join(f"\n\n*{escape_markdown(n)}*" for n in notes)
 
 
 def article_html(article: Article) -> str:

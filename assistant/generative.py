@@ -1,0 +1,140 @@
+"""Generative answers: retrieved paragraphs -> prompt (from prompts/) -> chat model -> statements
+verified one by one as they stream in.
+
+The chain is LangChain's LCEL (`prompt | model | parser`). A sentence is shown only once it is
+complete and verified, so the reader sees the answer grow sentence by sentence and never a
+statement the article does not support. A server that does not stream (it answers a streamed
+request with one JSON body) is noticed and asked again without streaming."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+
+from assistant.models import Message, Unsupported
+from assistant.verify import Statement, Verified, Verifier, statements
+from index.article import Article
+from index.text import detect_language
+
+PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+NOT_IN_ARTICLE = "NOT_IN_ARTICLE"
+LANGUAGE_NAMES = {"uk": "Ukrainian", "ru": "Russian", "en": "English"}
+MAX_SENTENCES = 5
+HISTORY_TURNS = 6
+
+
+def answer_prompt() -> ChatPromptTemplate:
+    system = (PROMPTS / "answer.system.txt").read_text(encoding="utf-8")
+    user = (PROMPTS / "answer.user.txt").read_text(encoding="utf-8")
+    return ChatPromptTemplate.from_messages([("system", system), ("human", user)])
+
+
+@dataclass
+class Generation:
+    """What the model's answer came to after verification."""
+
+    kept: list[Verified] = field(default_factory=list)
+    dropped: list[Unsupported] = field(default_factory=list)
+    refused: bool = False
+    failure: str = ""  # why the model's answer could not be used at all
+
+
+class GenerativeAnswerer:
+    def __init__(self, model: BaseChatModel, verifier: Verifier) -> None:
+        self.chain = answer_prompt() | model | StrOutputParser()
+        self.verifier = verifier
+
+    def inputs(self, article: Article, paragraphs: list[int], question: str, language: str, history: list[Message]) -> dict[str, str]:
+        """The article and the conversation go in as data; the prompt says they are data."""
+        shown = "\n\n".join(f"[¶{n}] {article.paragraph(n).text}" for n in sorted(paragraphs))
+        turns = "\n".join(f"{m.role}: {m.content}" for m in history[-HISTORY_TURNS:]) or "(none)"
+        return {
+            "paragraphs": shown,
+            "history": turns,
+            "question": question,
+            "answer_language": LANGUAGE_NAMES.get(language, "the language of the question"),
+            "article_language": LANGUAGE_NAMES.get(article.meta.language, "its own language"),
+            "max_sentences": str(MAX_SENTENCES),
+        }
+
+    def stream(self, inputs: dict[str, str], retrieved: set[int], language: str) -> Iterator[str | Generation]:
+        """Verified sentences as they complete, then the `Generation`."""
+        result = Generation()
+        buffer = ""
+        done = 0
+        try:
+            for chunk in self._chunks(inputs):
+                buffer += chunk
+                parts = statements(buffer)
+                for statement in parts[done : len(parts) - 1]:  # the last one may still grow
+                    piece = self._take(statement, retrieved, language, result, first=done == 0)
+                    done += 1
+                    if result.failure:
+                        yield result
+                        return
+                    if piece:
+                        yield piece
+        except Exception as exc:  # connection, timeout, HTTP error, malformed stream: reported, never raised
+            result.failure = f"the language model failed ({exc.__class__.__name__}: {str(exc)[:200]})"
+            parts = statements(buffer)[:-1] if buffer else []  # a cut-off last sentence is not an answer
+            for statement in parts[done:]:
+                piece = self._take(statement, retrieved, language, result, first=done == 0)
+                done += 1
+                if piece:
+                    yield piece
+            if result.kept:
+                result.failure = ""
+                result.dropped.append(Unsupported(text=buffer.strip()[-200:], reason="the model's answer was cut off here"))
+            yield result
+            return
+        if buffer.strip() == NOT_IN_ARTICLE or (NOT_IN_ARTICLE in buffer and not statements(buffer.replace(NOT_IN_ARTICLE, ""))):
+            result.refused = True
+            yield result
+            return
+        for statement in statements(buffer)[done:]:
+            piece = self._take(statement, retrieved, language, result, first=done == 0)
+            done += 1
+            if result.failure:
+                break
+            if piece:
+                yield piece
+        if not buffer.strip():
+            result.failure = "the language model gave an empty answer"
+        yield result
+
+    def _take(self, statement: Statement, retrieved: set[int], language: str, result: Generation, first: bool) -> str:
+        if NOT_IN_ARTICLE in statement.text:
+            return ""
+        if first:
+            said = detect_language(statement.text)
+            if said in LANGUAGE_NAMES and language in LANGUAGE_NAMES and said != language:
+                result.failure = f"the language model answered in {LANGUAGE_NAMES[said]} instead of {LANGUAGE_NAMES[language]}"
+                return ""
+        outcome = self.verifier.verify(statement, retrieved)
+        if isinstance(outcome, Unsupported):
+            result.dropped.append(outcome)
+            return ""
+        result.kept.append(outcome)
+        return (" " if len(result.kept) > 1 else "") + outcome.text
+
+    def _chunks(self, inputs: dict[str, str]) -> Iterator[str]:
+        """Streamed text; when a server sends nothing streamed (or breaks before the first token),
+        the same request once more without streaming."""
+        got = False
+        try:
+            for chunk in self.chain.stream(inputs):
+                if chunk:
+                    got = True
+                    yield chunk
+        except Exception:
+            if got:
+                raise
+        if not got:
+            text = self.chain.invoke(inputs)
+            if text:
+                yield text
