@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.page import _free_port, machine, start_server  # noqa: E402
+from bench.page import free_port, machine, start_server  # noqa: E402
 
 ANY = -1  # any well-formed answer will do
 # (question, history, mode, paragraph the first citation must be, None for a refusal, ANY)
@@ -153,7 +153,7 @@ def main() -> None:
     server = None
     url = args.url
     if url is None:
-        port = _free_port()
+        port = free_port()
         server = start_server(port)
         url = f"http://127.0.0.1:{port}/"
     elif urlparse(url).hostname not in LOOPBACK:

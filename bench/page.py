@@ -90,7 +90,7 @@ def ask(page, question: str, timeout_ms: int = 30_000) -> dict[str, float]:
     return {"first_ms": t["first"] - t["pressed"], "full_ms": t["full"] - t["pressed"]}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -136,7 +136,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     started = time.perf_counter()
     server = start_server(port)
     server_start = time.perf_counter() - started

@@ -14,6 +14,8 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 import pytest
 
+from bench.page import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 DEV_QUESTIONS = SHARED / "article" / "dev_questions.jsonl"
@@ -41,14 +43,6 @@ def pool(settings):
 @pytest.fixture(scope="session")
 def assistant(pool):
     return pool.get("default")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_chroma_server(path: Path):

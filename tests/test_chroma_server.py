@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.page import start_server
+from bench.page import free_port, start_server
 from settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -57,7 +57,7 @@ def test_two_page_processes_share_one_server(server_port, tmp_path):
     servers = []
     try:
         for n in range(2):
-            port = _free_port()
+            port = free_port()
             servers.append((start_server(port, {**env, "ARTICLE_CHAT_STORE_DIR": str(tmp_path / f"app{n}")}), port))
         answers = [
             Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
@@ -97,7 +97,7 @@ def test_server_down_is_a_clear_error(tmp_path):
     env = {
         **os.environ,
         "ARTICLE_CHAT_CHROMA_HOST": "127.0.0.1",
-        "ARTICLE_CHAT_CHROMA_PORT": str(_free_port()),
+        "ARTICLE_CHAT_CHROMA_PORT": str(free_port()),
         "ARTICLE_CHAT_STORE_DIR": str(tmp_path),
     }
     p = subprocess.run(
@@ -106,11 +106,3 @@ def test_server_down_is_a_clear_error(tmp_path):
     assert p.returncode == 2
     assert "Traceback" not in p.stderr and "internal error" not in p.stderr
     assert "The Chroma server at 127.0.0.1:" in p.stderr and "does not answer" in p.stderr
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

