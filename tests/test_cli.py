@@ -146,3 +146,27 @@ def test_summary_from_the_command_line(env):
     obj = json.loads(p.stdout)
     assert obj["mode"] == "summary" and obj["answer"].startswith("Стаття в")
     assert len({c["paragraph"] for c in obj["citations"]}) >= 3
+
+
+def test_llm_backend_without_a_model_name_is_a_clear_error(env):
+    p = run(env, "ask", "Хто такий Дональд Лу?", "--backend", "openai")
+    assert p.returncode == 2
+    assert "needs a model name: --llm-model" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_llm_that_is_down_still_answers_with_quotes_and_says_why(env):
+    from bench.page import free_port
+
+    p = run(
+        env,
+        "ask",
+        "Хто такий Дональд Лу?",
+        "--backend",
+        "openai",
+        "--llm-model",
+        "m",
+        "--llm-base-url",
+        f"http://127.0.0.1:{free_port()}/v1",
+    )
+    assert p.returncode == 0, p.stderr
+    assert "[¶7]" in p.stdout and "note: openai:m: the language model failed" in p.stdout

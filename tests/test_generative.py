@@ -16,6 +16,7 @@ from assistant.generative import answer_prompt
 from assistant.models import AnswerResult
 from assistant.service import Assistant
 from assistant.verify import statements
+from bench.page import free_port
 
 pytestmark = pytest.mark.slow
 QUESTION = "Where did Tokayev meet Macron?"
@@ -133,20 +134,17 @@ def test_a_server_that_does_not_stream_is_asked_again_without_streaming(assistan
     assert result.backend == "openai:fake" and result.answer.count("[¶9]") == 2
 
 
-def test_an_unreachable_server_falls_back_at_once(assistant):
-    import socket
-
+@pytest.mark.parametrize("backend", ["openai", "ollama"])
+def test_an_unreachable_server_falls_back_at_once(assistant, backend):
+    """Real clients (langchain-openai, langchain-ollama) against a loopback port nobody listens on."""
     from assistant.llm import make_chat_model
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed again below: nothing listens there
-    settings = assistant.settings.model_copy(
-        update={"backend": "openai", "llm_model": "m", "llm_base_url": f"http://127.0.0.1:{port}/v1", "llm_timeout": 5}
-    )
-    model = make_chat_model(settings)
-    result = Assistant(settings, assistant.embedder, assistant.store, assistant.indexed, model).ask(QUESTION)
-    assert result.backend == "extractive" and "failed" in result.note and "Connection error" in result.note
+    port = free_port()  # closed again at once: nothing listens there
+    base = f"http://127.0.0.1:{port}" + ("/v1" if backend == "openai" else "")
+    settings = assistant.settings.model_copy(update={"backend": backend, "llm_model": "m", "llm_base_url": base, "llm_timeout": 5})
+    result = Assistant(settings, assistant.embedder, assistant.store, assistant.indexed, make_chat_model(settings)).ask(QUESTION)
+    assert result.backend == "extractive" and result.note.startswith(f"{backend}:m: the language model failed")
+    assert "Connect" in result.note
     assert result.citations
 
 
