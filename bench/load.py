@@ -61,9 +61,12 @@ def _ok(result: dict, paragraph: int | None) -> bool:
     return bool(result["citations"]) and result["citations"][0]["paragraph"] == paragraph
 
 
-def session(url: str, n: int, questions: int, deadline: float, record: list, lock: threading.Lock, think: float = 0.0) -> None:
+def session(
+    url: str, n: int, questions: int, deadline: float, record: list, lock: threading.Lock, think: float = 0.0, delay: float = 0.0
+) -> None:
     from gradio_client import Client
 
+    time.sleep(delay)  # sessions arrive over the ramp, not in one instant
     client = Client(url, verbose=False)
     pause = random.Random(n)  # the same pauses on every run
     for k in range(questions):
@@ -108,7 +111,9 @@ def _cpu_seconds(pid: int | None) -> float | None:
         return None
 
 
-def run(url: str, sessions: int, questions: int, seconds: float, server_pid: int | None = None, think: float = 0.0) -> dict:
+def run(
+    url: str, sessions: int, questions: int, seconds: float, server_pid: int | None = None, think: float = 0.0, ramp: float = 0.0
+) -> dict:
     record: list[tuple[float, str]] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -117,7 +122,7 @@ def run(url: str, sessions: int, questions: int, seconds: float, server_pid: int
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=sessions) as pool:
         for n in range(sessions):
-            pool.submit(session, url, n, questions, deadline, record, lock, think)
+            pool.submit(session, url, n, questions, deadline, record, lock, think, ramp * n / sessions)
     wall = time.perf_counter() - start
     client_cpu = time.process_time() - client_cpu
     if server_cpu is not None:
@@ -128,6 +133,7 @@ def run(url: str, sessions: int, questions: int, seconds: float, server_pid: int
         "sessions": sessions,
         "questions_per_session": questions,
         "think_s": think,
+        "ramp_s": ramp,
         "answered": len(record),
         "errors": len(errors),
         "error_kinds": sorted(set(errors))[:5],
@@ -149,6 +155,7 @@ def main() -> None:
     parser.add_argument("--url", help="a running app on this machine (default: start one)")
     parser.add_argument("--deadline", type=float, default=300, help="seconds per run, at most")
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds a person reads before the next question (0: none)")
+    parser.add_argument("--ramp", type=float, default=0.0, help="seconds over which the sessions arrive (0: all at once)")
     args = parser.parse_args()
     server = None
     url = args.url
@@ -161,7 +168,7 @@ def main() -> None:
     print(f"machine: {machine()}; target {url}; extractive backend")
     try:
         for n in args.sessions:
-            report = run(url, n, args.questions, args.deadline, server.pid if server is not None else None, args.think)
+            report = run(url, n, args.questions, args.deadline, server.pid if server is not None else None, args.think, args.ramp)
             if server is not None:
                 report["server_peak_rss_mb"] = round(_peak_rss_mb(server.pid) or 0)
             print(json.dumps(report, ensure_ascii=False))
