@@ -47,9 +47,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _llm_options(command: argparse.ArgumentParser) -> None:
     group = command.add_argument_group("answerer (default: offline quotes)")
-    group.add_argument("--backend", choices=["extractive", "openai", "ollama"], help="[ARTICLE_CHAT_BACKEND]")
+    group.add_argument("--backend", choices=["extractive", "openai", "ollama", "llamacpp"], help="[ARTICLE_CHAT_BACKEND]")
     group.add_argument("--llm-base-url", help="OpenAI-compatible or Ollama URL [ARTICLE_CHAT_LLM_BASE_URL]")
-    group.add_argument("--llm-model", help="model name [ARTICLE_CHAT_LLM_MODEL]")
+    group.add_argument("--llm-model", help="model name; for llamacpp the path of a .gguf file [ARTICLE_CHAT_LLM_MODEL]")
     group.add_argument("--llm-api-key", help="API key, if the endpoint needs one [ARTICLE_CHAT_LLM_API_KEY]")
 
 

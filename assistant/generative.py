@@ -8,14 +8,16 @@ request with one JSON body) is noticed and asked again without streaming."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import BaseLanguageModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
+from assistant.llm import is_in_process
 from assistant.models import Message, Unsupported
 from assistant.verify import Statement, Verified, Verifier, statements
 from index.article import Article
@@ -26,6 +28,7 @@ NOT_IN_ARTICLE = "NOT_IN_ARTICLE"
 LANGUAGE_NAMES = {"uk": "Ukrainian", "ru": "Russian", "en": "English"}
 MAX_SENTENCES = 5
 HISTORY_TURNS = 6
+_IN_PROCESS_LOCK = threading.Lock()
 
 
 def answer_prompt() -> ChatPromptTemplate:
@@ -45,9 +48,10 @@ class Generation:
 
 
 class GenerativeAnswerer:
-    def __init__(self, model: BaseChatModel, verifier: Verifier) -> None:
+    def __init__(self, model: BaseLanguageModel, verifier: Verifier) -> None:
         self.chain = answer_prompt() | model | StrOutputParser()
         self.verifier = verifier
+        self.lock = _IN_PROCESS_LOCK if is_in_process(model) else None
 
     def inputs(self, article: Article, paragraphs: list[int], question: str, language: str, history: list[Message]) -> dict[str, str]:
         """The article and the conversation go in as data; the prompt says they are data."""
@@ -123,6 +127,13 @@ class GenerativeAnswerer:
         return (" " if len(result.kept) > 1 else "") + outcome.text
 
     def _chunks(self, inputs: dict[str, str]) -> Iterator[str]:
+        if self.lock is None:
+            yield from self._model_chunks(inputs)
+            return
+        with self.lock:
+            yield from self._model_chunks(inputs)
+
+    def _model_chunks(self, inputs: dict[str, str]) -> Iterator[str]:
         """Streamed text; when a server sends nothing streamed (or breaks before the first token),
         the same request once more without streaming."""
         got = False

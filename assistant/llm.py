@@ -1,22 +1,27 @@
-"""Chat models behind one setting: any OpenAI-compatible endpoint, or Ollama.
+"""Language models behind one setting: any OpenAI-compatible endpoint, Ollama, or a GGUF file
+run in-process by llama.cpp (through cyllama, an optional extra).
 
 Clients are LangChain chat models, created only when a backend other than `extractive` is chosen;
 nothing here runs, or reaches the network, for the offline default."""
 
 from __future__ import annotations
 
-from langchain_core.language_models import BaseChatModel
+from pathlib import Path
+
+from langchain_core.language_models import BaseLanguageModel
 
 from settings import Settings
 
-BACKENDS = ("extractive", "openai", "ollama")
+BACKENDS = ("extractive", "openai", "ollama", "llamacpp")
+GGUF_CONTEXT = 4096
+GGUF_MAX_TOKENS = 400
 
 
 class LLMUnavailable(RuntimeError):
     """The configured model cannot be used; the message says why and what to set."""
 
 
-def make_chat_model(settings: Settings) -> BaseChatModel | None:
+def make_chat_model(settings: Settings) -> BaseLanguageModel | None:
     backend = settings.backend
     if backend == "extractive":
         return None
@@ -24,6 +29,8 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         raise LLMUnavailable(f"Unknown backend '{backend}'; use one of: {', '.join(BACKENDS)}.")
     if not settings.llm_model:
         raise LLMUnavailable(f"The {backend} backend needs a model name: --llm-model NAME (ARTICLE_CHAT_LLM_MODEL).")
+    if backend == "llamacpp":
+        return _gguf(Path(settings.llm_model).expanduser())
     if backend == "openai":
         from langchain_openai import ChatOpenAI
 
@@ -45,6 +52,25 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
     )
 
 
+def _gguf(path: Path) -> BaseLanguageModel:
+    """A local GGUF file, run in this process: no server, no network."""
+    try:
+        from cyllama.integrations.langchain import CyllamaLLM
+    except ImportError as exc:
+        raise LLMUnavailable("The llamacpp backend runs GGUF files with cyllama: pip install -e '.[llamacpp]'.") from exc
+    if not path.is_file():
+        raise LLMUnavailable(f"No GGUF file at {path}: give its path with --llm-model.")
+    return CyllamaLLM(model_path=str(path), temperature=0.0, max_tokens=GGUF_MAX_TOKENS, n_ctx=GGUF_CONTEXT)
+
+
+def is_in_process(model: BaseLanguageModel) -> bool:
+    """One llama.cpp context serves one request at a time."""
+    return model.__class__.__name__ == "CyllamaLLM"
+
+
 def model_label(settings: Settings) -> str:
     """What the page and the JSON call the answerer: `extractive`, or `backend:model`."""
-    return "extractive" if settings.backend == "extractive" else f"{settings.backend}:{settings.llm_model}"
+    if settings.backend == "extractive":
+        return "extractive"
+    name = Path(settings.llm_model or "").name if settings.backend == "llamacpp" else settings.llm_model
+    return f"{settings.backend}:{name}"

@@ -6,7 +6,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 
-from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import BaseLanguageModel
 
 from assistant import extractive
 from assistant.claims import MAX_CLAIMS, ClaimChecker, split_claims
@@ -35,7 +35,7 @@ class Assistant:
     """Answers questions about one indexed article; models and the store are loaded once."""
 
     def __init__(
-        self, settings: Settings, embedder: Embedder, store: VectorStore, indexed: IndexedArticle, model: BaseChatModel | None = None
+        self, settings: Settings, embedder: Embedder, store: VectorStore, indexed: IndexedArticle, model: BaseLanguageModel | None = None
     ) -> None:
         self.settings = settings
         self.embedder = embedder

@@ -122,3 +122,27 @@ def test_the_models_own_sentences_with_planted_citations_are_all_dropped(llm_ass
     assert len(said) >= 6
     kept = [text for text in said if hasattr(llm_assistant.generator.verifier.verify(Statement(text, [9]), {9}), "citation")]
     assert kept == [], kept
+
+
+@pytest.fixture(scope="module")
+def gguf_assistant(settings, llm_url):
+    """The `llamacpp` backend: the same GGUF file run in this process (no server)."""
+    from assistant.pool import AssistantPool
+
+    gguf = settings.models_dir / MODEL  # assembled by the server fixture
+    return AssistantPool(settings.model_copy(update={"backend": "llamacpp", "llm_model": str(gguf)})).get("default")
+
+
+def test_in_process_gguf_model_is_an_adversary_the_verifier_holds_off(gguf_assistant):
+    """In-process, the base model writes plenty (it continues the prompt's tags, asks itself
+    questions); not one of its sentences may reach the reader as the article's."""
+    said = 0
+    for question in ("Where did Tokayev meet Macron?", "Сколько денег предложил Дональд Лу?"):
+        result = gguf_assistant.ask(question)
+        said += len(result.unsupported)
+        assert result.backend in ("extractive", "llamacpp:gemma3-270m-q4_k_m.gguf")
+        for c in result.citations:
+            assert c.quote in c.text == gguf_assistant.article.paragraph(c.paragraph).text
+        if result.backend == "extractive":
+            assert "quoting the article instead" in result.note
+    assert said > 0  # it did say things, and they were withheld
