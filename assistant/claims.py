@@ -113,6 +113,11 @@ class ClaimChecker:
         instead = self._citation(best) if verdict == "contradicted" else None
         return ClaimCheck(claim=claim, verdict=verdict, method=METHOD, reason=reason, evidence=evidence, instead=instead)
 
+    def closest(self, claim: str, k: int = 4) -> list[Citation]:
+        """The sentences a judge (a model) should see for this claim, best first."""
+        candidates = sorted(self._candidates(strip_preamble(claim)), key=lambda c: -c.score)
+        return [self._citation(c) for c in candidates[:k]]
+
     def features(self, claim: str, language: str) -> dict:
         """What the verdict was made of, for calibration and benchmarks."""
         candidates = self._candidates(strip_preamble(claim))

@@ -8,6 +8,7 @@ request with one JSON body) is noticed and asked again without streaming."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
 from assistant.llm import is_in_process
-from assistant.models import Message, Unsupported
+from assistant.models import Citation, Message, Unsupported
 from assistant.verify import Statement, Verified, Verifier, statements
 from index.article import Article
 from index.text import detect_language
@@ -28,13 +29,21 @@ NOT_IN_ARTICLE = "NOT_IN_ARTICLE"
 LANGUAGE_NAMES = {"uk": "Ukrainian", "ru": "Russian", "en": "English"}
 MAX_SENTENCES = 5
 HISTORY_TURNS = 6
+_VERDICT = re.compile(r"VERDICT:\s*\**\s*(supported|contradicted|not_in_article)", re.I)
+_EVIDENCE = re.compile(r"EVIDENCE:\s*(.*)", re.I)
+_NO_MATCH = re.compile(r"(.*)").match("")
 _IN_PROCESS_LOCK = threading.Lock()
 
 
-def answer_prompt() -> ChatPromptTemplate:
-    system = (PROMPTS / "answer.system.txt").read_text(encoding="utf-8")
-    user = (PROMPTS / "answer.user.txt").read_text(encoding="utf-8")
+def prompt(task: str) -> ChatPromptTemplate:
+    """prompts/TASK.system.txt and prompts/TASK.user.txt."""
+    system = (PROMPTS / f"{task}.system.txt").read_text(encoding="utf-8")
+    user = (PROMPTS / f"{task}.user.txt").read_text(encoding="utf-8")
     return ChatPromptTemplate.from_messages([("system", system), ("human", user)])
+
+
+def answer_prompt() -> ChatPromptTemplate:
+    return prompt("answer")
 
 
 @dataclass
@@ -50,6 +59,8 @@ class Generation:
 class GenerativeAnswerer:
     def __init__(self, model: BaseLanguageModel, verifier: Verifier) -> None:
         self.chain = answer_prompt() | model | StrOutputParser()
+        self.summary_chain = prompt("summary") | model | StrOutputParser()
+        self.check_chain = prompt("check") | model | StrOutputParser()
         self.verifier = verifier
         self.lock = _IN_PROCESS_LOCK if is_in_process(model) else None
 
@@ -125,6 +136,53 @@ class GenerativeAnswerer:
             return ""
         result.kept.append(outcome)
         return (" " if len(result.kept) > 1 else "") + outcome.text
+
+    def summarize(
+        self, article: Article, paragraphs: list[int], language: str, simple: bool
+    ) -> tuple[Verified | None, list[Unsupported], str]:
+        """One verified sentence about these paragraphs, or why there is none."""
+        style = "Use short, simple words a 10-year-old knows." if simple else "Be precise and neutral."
+        inputs = {
+            "paragraphs": "\n\n".join(f"[¶{n}] {article.paragraph(n).text}" for n in paragraphs),
+            "answer_language": LANGUAGE_NAMES.get(language, "the language of the request"),
+            "style": style,
+        }
+        try:
+            text = self._invoke(self.summary_chain, inputs)
+        except Exception as exc:
+            return None, [], f"failed ({exc.__class__.__name__})"
+        dropped: list[Unsupported] = []
+        for statement in statements(text):
+            said = detect_language(statement.text)
+            if said in LANGUAGE_NAMES and language in LANGUAGE_NAMES and said != language:
+                dropped.append(
+                    Unsupported(text=statement.text, paragraphs=statement.paragraphs, reason=f"written in {LANGUAGE_NAMES[said]}")
+                )
+                continue
+            outcome = self.verifier.verify(statement, set(paragraphs))
+            if isinstance(outcome, Verified):
+                return outcome, dropped, ""
+            dropped.append(outcome)
+        return None, dropped, "no verifiable sentence" if text.strip() else "an empty answer"
+
+    def verdict(self, claim: str, evidence: list[Citation]) -> tuple[str | None, list[int], str]:
+        """The model's verdict and the paragraphs it rests on, or (None, [], why)."""
+        sentences = "\n".join(f"[¶{c.paragraph}] {c.quote}" for c in evidence)
+        try:
+            text = self._invoke(self.check_chain, {"claim": claim, "sentences": sentences})
+        except Exception as exc:
+            return None, [], f"failed ({exc.__class__.__name__})"
+        found = _VERDICT.search(text)
+        if not found:
+            return None, [], "no verdict in its reply"
+        cited = [int(n) for n in re.findall(r"\d+", (_EVIDENCE.search(text) or _NO_MATCH).group(1))]
+        return found.group(1).lower(), cited, ""
+
+    def _invoke(self, chain, inputs: dict[str, str]) -> str:
+        if self.lock is None:
+            return chain.invoke(inputs)
+        with self.lock:
+            return chain.invoke(inputs)
 
     def _chunks(self, inputs: dict[str, str]) -> Iterator[str]:
         if self.lock is None:

@@ -14,7 +14,7 @@ from assistant.followup import retrieval_query
 from assistant.generative import Generation, GenerativeAnswerer
 from assistant.llm import model_label
 from assistant.metadata import metadata_paragraph
-from assistant.models import AnswerResult, Citation, Message, Mode, QuestionError, Timings
+from assistant.models import AnswerResult, Citation, ClaimCheck, Message, Mode, QuestionError, Timings
 from assistant.phrases import phrase
 from assistant.retrieval import Retriever
 from assistant.summary import key_sentences, parse_request
@@ -152,10 +152,18 @@ class Assistant:
     def _summary(self, question: str, text: str, language: str, t0: float) -> AnswerResult:
         request = parse_request(text)
         chosen = key_sentences(self.indexed, request)
-        citations = [self._cite(k.sentence.paragraph, k.sentence.text, k.salience) for k in chosen]
-        quotes = [f"«{_one_line(k.sentence.text)}» [¶{k.sentence.paragraph}]" for k in chosen]
+        parts = [
+            (f"«{_one_line(k.sentence.text)}» [¶{k.sentence.paragraph}]", self._cite(k.sentence.paragraph, k.sentence.text, k.salience))
+            for k in chosen
+        ]
+        backend, dropped, note = "extractive", [], ""
+        if self.generator is not None and chosen:
+            parts, dropped, backend, note = self._model_summary(chosen, parts, language, request.simple)
+        quotes = [p for p, _ in parts]
         if request.one_paragraph:
-            answer = f"{phrase(language, 'summary_one')} " + " ".join(quotes)
+            answer = f"{phrase(language, 'summary_one' if backend == 'extractive' else 'summary_model_one')} " + " ".join(quotes)
+        elif backend != "extractive":
+            answer = phrase(language, "summary_model").format(n=len(quotes)) + "\n" + "\n".join(f"• {q}" for q in quotes)
         else:
             frame = phrase(language, "summary_simple") if request.simple else phrase(language, "summary").format(n=len(chosen))
             answer = frame + "\n" + "\n".join(f"• {q}" for q in quotes)
@@ -166,15 +174,39 @@ class Assistant:
             language=language,
             refused=not chosen,
             mode="summary",
-            citations=citations,
+            backend=backend,
+            citations=[c for _, c in parts],
+            unsupported=dropped,
+            note=note,
             timings_ms=Timings(answer=total, total=total),
         )
+
+    def _model_summary(self, chosen, quoted, language: str, simple: bool):
+        """Section by section: the model writes one sentence per part, each verified against that
+        part's paragraphs; a part whose sentence fails keeps its offline quote."""
+        parts, dropped, failures = [], [], []
+        for key, fallback in zip(chosen, quoted, strict=True):
+            paragraphs = [p.number for p in self.article.paragraphs if p.section == key.section and p.kind in ("body", "list_item")]
+            verified, lost, failure = self.generator.summarize(self.article, paragraphs, language, simple)
+            dropped += lost
+            if verified is None:
+                parts.append(fallback)
+                failures.append(failure)
+            else:
+                parts.append((verified.text, verified.citation))
+        label = model_label(self.settings)
+        if len(failures) == len(chosen):
+            return quoted, dropped, "extractive", f"{label}: {failures[0]}; quoting the article instead."
+        note = (
+            f"{label}: {len(failures)} of {len(chosen)} points could not be verified and are quoted from the article." if failures else ""
+        )
+        return parts, dropped, label, note
 
     def _check(self, question: str, text: str, language: str, t0: float) -> AnswerResult:
         claims = split_claims(text)
         if len(claims) > MAX_CLAIMS:
             raise QuestionError(f"{len(claims)} claims at once; the limit is {MAX_CLAIMS}. Split them into several checks.")
-        checks = [self.claims.check(c, detect_language(c)) for c in claims]
+        checks = [self._judge(c) for c in claims]
         lines = []
         for n, c in enumerate(checks, 1):
             verdict = phrase(language, c.verdict)
@@ -202,6 +234,32 @@ class Assistant:
             citations=sorted(citations.values(), key=lambda c: (c.paragraph, c.text.find(c.quote))),
             claims=checks,
             timings_ms=Timings(answer=total, total=total),
+        )
+
+    def _judge(self, claim: str) -> ClaimCheck:
+        """Offline comparison; with a model, the model's verdict over the closest sentences, its
+        evidence held to real quotes and to the offline comparison."""
+        offline = self.claims.check(claim, detect_language(claim))
+        if self.generator is None:
+            return offline
+        label = model_label(self.settings)
+        # The model sees the sentences the offline comparison found decisive, then the closest ones.
+        decisive = [*([offline.instead] if offline.instead else []), *offline.evidence]
+        closest = list({c.quote: c for c in [*decisive, *self.claims.closest(claim)]}.values())
+        verdict, cited, failure = self.generator.verdict(claim, closest)
+        evidence = [c for c in closest if c.paragraph in cited]
+        if verdict is None or (verdict != "not_in_article" and not evidence):
+            why = failure or "its evidence is not among the sentences it was shown"
+            return offline.model_copy(update={"reason": f"{offline.reason} ({label} {why}; offline verdict)"})
+        method = f"{label} over the closest sentences; its evidence checked to be real quotes and against the offline comparison"
+        if {verdict, offline.verdict} == {"supported", "contradicted"}:
+            reason = f"{label} says {verdict}, the offline comparison says {offline.verdict}: {offline.reason}"
+            return ClaimCheck(claim=claim, verdict="not_verified", method=method, reason=reason, evidence=evidence or offline.evidence)
+        if verdict == "not_in_article":
+            return ClaimCheck(claim=claim, verdict=verdict, method=method, reason="no sentence says it", evidence=closest[:2])
+        instead = evidence[0] if verdict == "contradicted" else None
+        return ClaimCheck(
+            claim=claim, verdict=verdict, method=method, reason=f"{label}: ¶{evidence[0].paragraph}", evidence=evidence, instead=instead
         )
 
     def _cite(self, paragraph: int, quote: str, score: float) -> Citation:

@@ -213,3 +213,41 @@ def test_the_prompt_keeps_article_and_question_as_data(assistant):
 def test_statements_take_the_markers_models_write():
     parts = statements("He met Macron [¶9]. They talked. [¶9][¶10] Then (¶7) more [3, ¶4].")
     assert [(p.text, p.paragraphs) for p in parts] == [("He met Macron.", [9]), ("They talked.", [9, 10]), ("Then more.", [7, 3, 4])]
+
+
+def test_model_summary_is_written_section_by_section_and_each_point_verified(assistant):
+    answers = [
+        "Russia's wars and the collapse of the myth of its power caused a regional regrouping in the region [¶4].",
+        "Kazakhstan began to move away from Russia's sphere of influence [¶6].",
+        "Tokayev met President Biden in Washington [¶9].",
+        "Klimkin believes Tokayev will keep travelling to Moscow and St Petersburg [¶14].",
+    ]
+    result = _with(assistant, _fake(*answers)).ask("Summarize the article", mode="summary")
+    bullets = result.answer.split("\n")[1:]
+    assert result.answer.startswith("The article in 4 points:") and len(bullets) == 4
+    assert result.backend == "openai:fake"
+    assert [u.text for u in result.unsupported] == ["Tokayev met President Biden in Washington."]
+    assert "1 of 4 points could not be verified" in result.note
+    assert sum("«" in b for b in bullets) == 1  # the failed point keeps its offline quote
+    assert all(c.quote in c.text for c in result.citations)
+    assert len({assistant.article.paragraph(c.paragraph).section for c in result.citations}) == 4
+
+
+@pytest.mark.parametrize(
+    ("reply", "verdict", "method"),
+    [
+        ("VERDICT: contradicted\nEVIDENCE: [¶9]", "contradicted", "openai:fake over the closest sentences"),
+        ("VERDICT: supported\nEVIDENCE: [¶9]", "not_verified", "openai:fake over the closest sentences"),  # disagrees with offline
+        ("VERDICT: supported\nEVIDENCE: [¶2]", "contradicted", "offline"),  # evidence it was never shown
+        ("I think it might be true.", "contradicted", "offline"),  # no verdict: the offline one stands
+    ],
+)
+def test_model_claim_verdicts_are_held_to_real_quotes(assistant, reply, verdict, method):
+    result = _with(assistant, _fake(reply)).ask("The article says Tokayev met Macron in Berlin.", mode="check")
+    check = result.claims[0]
+    assert check.verdict == verdict
+    assert check.method.startswith(method)
+    for c in check.evidence:
+        assert c.quote in c.text == assistant.article.paragraph(c.paragraph).text
+    if verdict == "contradicted":
+        assert check.instead.paragraph == 9 and "Парижі" in check.instead.quote
