@@ -55,7 +55,6 @@ class Candidate:
     core: str = ""
     sentence_anchors: int = 0  # the claim's names in the quoted sentence itself
     rare_anchors: int = 0  # anchors that few paragraphs mention (not the story's protagonists)
-    replacement: str = ""
     names: int = 0  # name groups in the claim
     corrected: float = 0.0  # score once the one differing part takes the article's value
 
@@ -117,20 +116,6 @@ class ClaimChecker:
         """The sentences a judge (a model) should see for this claim, best first."""
         candidates = sorted(self._candidates(strip_preamble(claim)), key=lambda c: -c.score)
         return [self._citation(c) for c in candidates[:k]]
-
-    def features(self, claim: str, language: str) -> dict:
-        """What the verdict was made of, for calibration and benchmarks."""
-        candidates = self._candidates(strip_preamble(claim))
-        verdict, best, _ = self._decide(candidates, "same" if language == self.language else "cross")
-        return {
-            "verdict": verdict,
-            "paragraph": best.sentence.paragraph,
-            "score": round(best.score, 4),
-            "corrected": round(best.corrected, 4),
-            "anchors": best.anchors,
-            "differences": [(d.kind, d.claim_part, d.article_part[:40]) for d in best.differences],
-            "others": [(c.sentence.paragraph, round(c.score, 3), round(c.corrected, 3), len(c.differences), c.anchors) for c in candidates],
-        }
 
     def _decide(self, candidates: list[Candidate], band: str) -> tuple[str, Candidate, str]:
         # In the article's own language a supporting sentence also shares most of the claim's words:
@@ -253,14 +238,13 @@ class ClaimChecker:
             return 0.0
         replacements = d.replacements
         if d.kind == "name" and len(replacements) > 1:
-            # The article's value of the same kind: for "Berlin", "Парижі" rather than "Сі".
+            # Only the article's name most like the claim's ("Франції" for "Berlin", not "Сі"): swapping in any name fits too well.
             words = self.embedder.encode_queries([d.claim_part, *replacements])
             replacements = [replacements[int(np.argmax(words[1:] @ words[0]))]]
         variants = [core.replace(old[0], new, 1) for new in replacements[:MAX_REPLACEMENTS]]
         vectors = self.embedder.encode_queries(variants)
         sims = vectors @ self.indexed.sentence_vectors[c.row]
         best = int(np.argmax(sims))
-        c.replacement = replacements[best]
         return float(sims[best]) + OVERLAP_WEIGHT * c.overlap
 
     def _citation(self, c: Candidate) -> Citation:
@@ -277,7 +261,7 @@ def _overlap(claim_terms: set[str], sentence: str) -> float:
 def _describe(d: Difference) -> str:
     if d.kind == "negation":
         return f"the claim is {d.claim_part}, the article's sentence is {d.article_part}"
-    return f"{d.kind}: the claim has {d.claim_part}, the article has {d.article_part or 'nothing of the kind here'}"
+    return f"{d.kind}: the claim has {d.claim_part}, the article's sentence has {d.article_part or 'nothing of the kind'}"
 
 
 def _number(n: float) -> str:
