@@ -31,7 +31,6 @@ MAX_SENTENCES = 5
 HISTORY_TURNS = 6
 _VERDICT = re.compile(r"VERDICT:\s*\**\s*(supported|contradicted|not_in_article)", re.I)
 _EVIDENCE = re.compile(r"EVIDENCE:\s*(.*)", re.I)
-_NO_MATCH = re.compile(r"(.*)").match("")
 _IN_PROCESS_LOCK = threading.Lock()
 
 
@@ -85,42 +84,37 @@ class GenerativeAnswerer:
         try:
             for chunk in self._chunks(inputs):
                 buffer += chunk
-                parts = statements(buffer)
-                for statement in parts[done : len(parts) - 1]:  # the last one may still grow
-                    piece = self._take(statement, retrieved, language, result, first=done == 0)
-                    done += 1
-                    if result.failure:
-                        yield result
-                        return
-                    if piece:
-                        yield piece
+                complete = statements(buffer)[:-1]  # the last one may still grow
+                yield from self._verified(complete[done:], done, retrieved, language, result)
+                done = max(done, len(complete))
+                if result.failure:
+                    yield result
+                    return
         except Exception as exc:  # connection, timeout, HTTP error, malformed stream: reported, never raised
-            result.failure = f"the language model failed ({exc.__class__.__name__}: {str(exc)[:200]})"
-            parts = statements(buffer)[:-1] if buffer else []  # a cut-off last sentence is not an answer
-            for statement in parts[done:]:
-                piece = self._take(statement, retrieved, language, result, first=done == 0)
-                done += 1
-                if piece:
-                    yield piece
+            complete = statements(buffer)[:-1] if buffer else []  # a cut-off last sentence is not an answer
+            yield from self._verified(complete[done:], done, retrieved, language, result)
             if result.kept:
-                result.failure = ""
                 result.dropped.append(Unsupported(text=buffer.strip()[-200:], reason="the model's answer was cut off here"))
+            else:
+                result.failure = result.failure or f"the language model failed ({exc.__class__.__name__}: {str(exc)[:200]})"
             yield result
             return
-        if buffer.strip() == NOT_IN_ARTICLE or (NOT_IN_ARTICLE in buffer and not statements(buffer.replace(NOT_IN_ARTICLE, ""))):
+        if NOT_IN_ARTICLE in buffer and not statements(buffer.replace(NOT_IN_ARTICLE, "")):
             result.refused = True
-            yield result
-            return
-        for statement in statements(buffer)[done:]:
-            piece = self._take(statement, retrieved, language, result, first=done == 0)
-            done += 1
+        else:
+            yield from self._verified(statements(buffer)[done:], done, retrieved, language, result)
+            if not buffer.strip():
+                result.failure = "the language model gave an empty answer"
+        yield result
+
+    def _verified(self, parts: list[Statement], start: int, retrieved: set[int], language: str, result: Generation) -> Iterator[str]:
+        """Each statement checked in turn; stops at a failure (the answer is then not used)."""
+        for n, statement in enumerate(parts, start):
+            piece = self._take(statement, retrieved, language, result, first=n == 0)
             if result.failure:
-                break
+                return
             if piece:
                 yield piece
-        if not buffer.strip():
-            result.failure = "the language model gave an empty answer"
-        yield result
 
     def _take(self, statement: Statement, retrieved: set[int], language: str, result: Generation, first: bool) -> str:
         if NOT_IN_ARTICLE in statement.text:
@@ -175,7 +169,8 @@ class GenerativeAnswerer:
         found = _VERDICT.search(text)
         if not found:
             return None, [], "no verdict in its reply"
-        cited = [int(n) for n in re.findall(r"\d+", (_EVIDENCE.search(text) or _NO_MATCH).group(1))]
+        evidence = _EVIDENCE.search(text)
+        cited = [int(n) for n in re.findall(r"\d+", evidence.group(1))] if evidence else []
         return found.group(1).lower(), cited, ""
 
     def _invoke(self, chain, inputs: dict[str, str]) -> str:

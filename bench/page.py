@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -105,29 +104,30 @@ def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Pop
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 180
+    wait_until_up(proc, f"http://127.0.0.1:{port}/", 180)
+    return proc
+
+
+def wait_until_up(proc: subprocess.Popen, url: str, seconds: float) -> None:
+    """Until `url` answers; a process that exits or stays silent is killed and reported."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read()[-2000:]}")
+            raise RuntimeError(f"{proc.args[0]} exited: {proc.stderr.read()[-2000:] if proc.stderr else ''}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return proc
+            urllib.request.urlopen(url, timeout=2)
+            return
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.3)
     proc.kill()
-    raise RuntimeError("server did not start in 180 s")
+    raise RuntimeError(f"{url} did not answer in {seconds:.0f} s")
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    from bench.latency import machine as facts
+
+    m = facts()
+    return f"{m['cpu']}, {m['cores']} cores, Python {m['python']}"
 
 
 def main() -> None:

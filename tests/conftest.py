@@ -14,7 +14,7 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 import pytest
 
-from bench.page import free_port
+from bench.page import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -50,8 +50,6 @@ def start_chroma_server(path: Path):
     import shutil
     import subprocess
     import sys
-    import time
-    import urllib.request
 
     binary = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     assert binary, "the chroma CLI (from the chromadb package) is missing"
@@ -62,17 +60,8 @@ def start_chroma_server(path: Path):
         stderr=subprocess.DEVNULL,
         env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-            return proc, port
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("chroma run exited") from None
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("chroma run did not answer in 60 s")
+    wait_until_up(proc, f"http://127.0.0.1:{port}/api/v2/heartbeat", 60)
+    return proc, port
 
 
 @pytest.fixture(scope="session")

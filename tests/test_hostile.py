@@ -6,6 +6,7 @@ substring of its paragraph, every cited paragraph the article's own."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -80,7 +81,7 @@ def _assert_citations_are_real(assistant, result) -> None:
     for c in result.citations:
         assert c.text == assistant.article.paragraph(c.paragraph).text
         assert c.quote and c.quote in c.text
-    for marker in __import__("re").findall(r"\[¶(\d+)\]", result.answer):
+    for marker in re.findall(r"\[¶(\d+)\]", result.answer):
         assert int(marker) in {c.paragraph for c in result.citations}
 
 

