@@ -7,10 +7,12 @@ nothing here runs, or reaches the network, for the offline default."""
 from __future__ import annotations
 
 from pathlib import Path
-
-from langchain_core.language_models import BaseLanguageModel
+from typing import TYPE_CHECKING
 
 from settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseLanguageModel
 
 BACKENDS = ("extractive", "openai", "ollama", "llamacpp")
 GGUF_CONTEXT = 4096

@@ -5,25 +5,25 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Iterator
-
-from langchain_core.language_models import BaseLanguageModel
+from typing import TYPE_CHECKING
 
 from assistant import extractive
 from assistant.claims import MAX_CLAIMS, ClaimChecker, split_claims
 from assistant.followup import retrieval_query
-from assistant.generative import Generation, GenerativeAnswerer
 from assistant.llm import model_label
 from assistant.metadata import metadata_paragraph
 from assistant.models import AnswerResult, Citation, ClaimCheck, Message, Mode, QuestionError, Timings
 from assistant.phrases import phrase
 from assistant.retrieval import Retriever
 from assistant.summary import key_sentences, parse_request
-from assistant.verify import Verifier
 from index.article import Article
 from index.embeddings import Embedder
 from index.store import IndexedArticle, VectorStore
 from index.text import detect_language, terms
 from settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseLanguageModel
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _CITATION_END = re.compile(r"(?<=\])(?= )")
@@ -45,7 +45,12 @@ class Assistant:
         self.hub = extractive.hubness(indexed.sentence_vectors)
         self.vocabulary = {t for p in indexed.article.paragraphs for t in terms(p.text)}
         self.claims = ClaimChecker(indexed, embedder)
-        self.generator = GenerativeAnswerer(model, Verifier(self.claims)) if model is not None else None
+        self.generator = None
+        if model is not None:  # the chain's imports cost start-up time the offline default does not need
+            from assistant.generative import GenerativeAnswerer
+            from assistant.verify import Verifier
+
+            self.generator = GenerativeAnswerer(model, Verifier(self.claims))
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, article: str | Article | None = None) -> Assistant:
@@ -99,6 +104,8 @@ class Assistant:
         paragraphs = [h.paragraph for h in hits[:GENERATIVE_PARAGRAPHS]]
         inputs = self.generator.inputs(self.article, paragraphs, text, language, turns)
         t1 = time.perf_counter()
+        from assistant.generative import Generation
+
         generation = Generation()
         for item in self.generator.stream(inputs, set(paragraphs), language):
             if isinstance(item, Generation):
