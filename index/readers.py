@@ -41,8 +41,9 @@ def decode(data: bytes, name: str = "the file") -> str:
         if data.startswith(bom):
             return _check_text(data.decode(enc, errors="replace"), name)
     if b"\x00" in data[:4096]:
-        if _looks_utf16(data):
-            return _check_text(data.decode("utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"), name)
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return _check_text(text, name)
         raise ArticleError(f"{name} looks like a binary file, not text.")
     try:
         return _check_text(data.decode("utf-8"), name)
@@ -54,11 +55,25 @@ def decode(data: bytes, name: str = "the file") -> str:
     return _check_text(text, name)
 
 
-def _looks_utf16(data: bytes) -> bool:
-    sample = data[:4096]
-    zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    return max(zeros_even, zeros_odd) > 0.3 * half and min(zeros_even, zeros_odd) < 0.05 * half
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: one byte order reads as letters of the scripts
+    articles use, the other as scattered symbols (Cyrillic has no zero bytes to go by)."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        head = data[:4096].decode(encoding, errors="replace")
+        if sum(_readable(c) for c in head) >= 0.9 * len(head):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:  # a broken surrogate further on: not text after all
+                return None
+    return None
+
+
+def _readable(c: str) -> bool:
+    """Whitespace, printable ASCII, Latin-1 to Cyrillic, or typographic punctuation."""
+    o = ord(c)
+    return c in "\n\r\t" or 0x20 <= o < 0x7F or 0xA0 <= o < 0x530 or 0x2010 <= o < 0x2070
 
 
 def _is_cp1251(data: bytes) -> bool:

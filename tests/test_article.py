@@ -115,3 +115,16 @@ def test_other_encodings_are_detected(encoding):
     text = "Заголовок статті\n\nКиїв оголосив нові правила. Вони діють з понеділка.\n"
     a = article_from_bytes(text.encode(encoding), "a.txt")
     assert a.paragraphs[1].text == "Київ оголосив нові правила. Вони діють з понеділка."
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_detected(encoding):
+    text = "Заголовок статті\n\nКиїв оголосив нові правила. Вони діють з понеділка.\n"
+    assert article_from_bytes(text.encode(encoding), "a.txt").paragraphs[1].text.startswith("Київ")
+
+
+@pytest.mark.parametrize("data", [b"\x00\xc2\x80", "Київ".encode("utf-16-be") + b"\x04"])
+def test_text_that_only_looks_like_utf16_is_refused_clearly(data):
+    """Found by hypothesis: a NUL and one odd byte were decoded as UTF-16 and crashed."""
+    with pytest.raises(ArticleError, match="binary"):
+        article_from_bytes(data, "odd.txt")
