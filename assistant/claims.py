@@ -123,8 +123,7 @@ class ClaimChecker:
         agreeing = [c for c in candidates if not c.differences and (band == "cross" or c.overlap >= MIN_SAME_LANGUAGE_OVERLAP)]
         best_agreeing = max(agreeing, key=lambda c: c.score, default=None)
         differing = [c for c in candidates if c.can_contradict(band)]
-        for c in differing:
-            c.corrected = self._corrected(c)
+        self._correct(differing)
         contradicting = [c for c in differing if c.corrected >= self._contradict_threshold(c, band)]
         best_differing = max(contradicting or differing, key=lambda c: (c in contradicting, c.sentence_anchors, c.corrected), default=None)
         support = best_agreeing.score if best_agreeing is not None else 0.0
@@ -215,37 +214,60 @@ class ClaimChecker:
             diffs.append(Difference("negation", "negative" if claim.negated else "positive", "negative" if said.negated else "positive"))
         return diffs
 
-    def _corrected(self, c: Candidate) -> float:
-        """The claim with its differing part set to the article's value: "Tokayev met Macron in
-        Парижі" is what the Paris sentence says; "Kazakhstan signed a gas deal with Європою" is not.
-        A negation cannot be swapped; embeddings barely see it, so the claim stands as it is."""
+    def _correct(self, candidates: list[Candidate]) -> None:
+        """Set each candidate's `corrected`: the claim with its differing part set to the article's
+        value. "Tokayev met Macron in Парижі" is what the Paris sentence says; "Kazakhstan signed a
+        gas deal with Європою" is not. A negation cannot be swapped; embeddings barely see it, so
+        the claim stands as it is. All candidates share two model calls: under load each call waits
+        its turn."""
+        swaps: dict[int, tuple[str, list[str]]] = {}
+        for i, c in enumerate(candidates):
+            d = c.differences[0]
+            if d.kind == "negation":
+                c.corrected = c.score
+                continue
+            old = self._differing_text(c)
+            c.corrected = 0.0
+            if old and d.replacements:
+                swaps[i] = (old, d.replacements)
+        # Only the article's name most like the claim's ("Франції" for "Berlin", not "Сі"): swapping in any name fits too well.
+        choose = {
+            i: candidates[i].differences[0].claim_part
+            for i, (_, new) in swaps.items()
+            if candidates[i].differences[0].kind == "name" and len(new) > 1
+        }
+        if choose:
+            words = list(dict.fromkeys(w for i, part in choose.items() for w in (part, *swaps[i][1])))
+            vectors = dict(zip(words, self.embedder.encode_queries(words), strict=True))
+            for i, part in choose.items():
+                old, new = swaps[i]
+                sims = np.array([vectors[w] @ vectors[part] for w in new])
+                swaps[i] = (old, [new[int(np.argmax(sims))]])
+        variants = {i: [candidates[i].core.replace(old, new, 1) for new in news[:MAX_REPLACEMENTS]] for i, (old, news) in swaps.items()}
+        texts = list(dict.fromkeys(v for vs in variants.values() for v in vs))
+        if not texts:
+            return
+        vectors = dict(zip(texts, self.embedder.encode_queries(texts), strict=True))
+        for i, vs in variants.items():
+            c = candidates[i]
+            sims = np.array([vectors[v] for v in vs]) @ self.indexed.sentence_vectors[c.row]
+            c.corrected = float(sims.max()) + OVERLAP_WEIGHT * c.overlap
+
+    def _differing_text(self, c: Candidate) -> str | None:
+        """The words of the claim that carry its differing name, number or month."""
         d = c.differences[0]
-        core = c.core
-        if d.kind == "negation":
-            return c.score
-        parts = checkable(core, self.known)
+        parts = checkable(c.core, self.known)
         if d.kind == "name":
             old = [s for s, _ in parts.names if s == d.claim_part]
         elif d.kind == "number":
             old = [
                 m.group(0)
-                for m in re.finditer(r"\d+(?:[.,]\d+)?", core)
+                for m in re.finditer(r"\d+(?:[.,]\d+)?", c.core)
                 if _number(float(m.group(0).replace(",", "."))) in d.claim_part.split(", ")
             ]
         else:
             old = parts.month_words
-        if not old:
-            return 0.0
-        replacements = d.replacements
-        if d.kind == "name" and len(replacements) > 1:
-            # Only the article's name most like the claim's ("Франції" for "Berlin", not "Сі"): swapping in any name fits too well.
-            words = self.embedder.encode_queries([d.claim_part, *replacements])
-            replacements = [replacements[int(np.argmax(words[1:] @ words[0]))]]
-        variants = [core.replace(old[0], new, 1) for new in replacements[:MAX_REPLACEMENTS]]
-        vectors = self.embedder.encode_queries(variants)
-        sims = vectors @ self.indexed.sentence_vectors[c.row]
-        best = int(np.argmax(sims))
-        return float(sims[best]) + OVERLAP_WEIGHT * c.overlap
+        return old[0] if old else None
 
     def _citation(self, c: Candidate) -> Citation:
         text = self.indexed.article.paragraph(c.sentence.paragraph).text

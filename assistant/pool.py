@@ -26,7 +26,9 @@ Progress = Callable[[float, str], None]
 class AssistantPool:
     def __init__(self, settings: Settings | None = None, keep: int = 8) -> None:
         self.settings = settings or Settings()
-        self.embedder = load_embedder(self.settings.embedding_model, self.settings.models_dir, self.settings.torch_threads)
+        self.embedder = load_embedder(
+            self.settings.embedding_model, self.settings.models_dir, self.settings.torch_threads, self.settings.query_cache
+        )
         store_dir = self.settings.resolved_store_dir
         client = chroma_client(store_dir, self.settings.chroma_host, self.settings.chroma_port)
         self.store = VectorStore(client, self.embedder, None if self.settings.chroma_host else store_dir / "locks")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,10 +16,25 @@ from langchain_core.embeddings import Embeddings
 DEFAULT_MODEL = "default"
 
 
-class Embedder(Embeddings):
-    """One loaded model, shared by every article and request in the process."""
+@dataclass
+class _Waiting:
+    """Queries of one caller, waiting to ride in the next batch."""
 
-    def __init__(self, name_or_path: str, model_id: str, threads: int = 1) -> None:
+    texts: list[str]
+    vectors: np.ndarray | None = None
+    error: BaseException | None = None
+    done: bool = field(default=False)
+
+
+class Embedder(Embeddings):
+    """One loaded model, shared by every article and request in the process.
+
+    Under load most of a question's CPU is the query's forward pass, done one at a time. Queries
+    that arrive while the model is busy are encoded together in the next pass (one batch of eight
+    costs about what two single queries do), and recent queries are remembered: many people ask
+    the page's example questions."""
+
+    def __init__(self, name_or_path: str, model_id: str, threads: int = 1, cache: int = 2048) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -32,6 +49,10 @@ class Embedder(Embeddings):
         self._query_prompt = prompts.get("query", "")
         self._passage_prompt = prompts.get("passage", "")
         self._lock = threading.Lock()
+        self._waiting: list[_Waiting] = []
+        self._waiting_lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = max(0, cache)
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if not texts:
@@ -47,7 +68,52 @@ class Embedder(Embeddings):
         return int(self._model.get_embedding_dimension())
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt)
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._waiting_lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+            for t in known:
+                self._cache.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            known.update(zip(missing, self._batched(missing), strict=True))
+        return np.stack([known[t] for t in texts])
+
+    def _batched(self, texts: list[str]) -> np.ndarray:
+        """Encode these queries, together with any other caller's that are waiting for the model."""
+        mine = _Waiting(texts)
+        with self._waiting_lock:
+            self._waiting.append(mine)
+        with self._lock:
+            if not mine.done:
+                with self._waiting_lock:
+                    batch, self._waiting = self._waiting, []
+                self._encode_batch(batch)
+        if mine.error is not None:
+            raise mine.error
+        assert mine.vectors is not None
+        return mine.vectors
+
+    def _encode_batch(self, batch: list[_Waiting]) -> None:
+        """Called with the model lock held."""
+        texts = list(dict.fromkeys(t for w in batch for t in w.texts))
+        try:
+            vecs = self._model.encode(
+                texts, prompt=self._query_prompt, normalize_embeddings=True, batch_size=32, show_progress_bar=False, convert_to_numpy=True
+            )
+            rows = dict(zip(texts, np.asarray(vecs, dtype=np.float32), strict=True))
+        except BaseException as exc:  # every waiting caller gets the error, none hangs
+            for w in batch:
+                w.error, w.done = exc, True
+            raise
+        for w in batch:
+            w.vectors, w.done = np.stack([rows[t] for t in w.texts]), True
+        if self._cache_size:
+            with self._waiting_lock:
+                self._cache.update(rows)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._passage_prompt)
@@ -89,6 +155,6 @@ def _folder_fingerprint(path: Path) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_embedder(spec: str, models_dir: Path, threads: int = 1) -> Embedder:
+def load_embedder(spec: str, models_dir: Path, threads: int = 1, cache: int = 2048) -> Embedder:
     name, model_id = resolve_model(spec, models_dir)
-    return Embedder(name, model_id, threads)
+    return Embedder(name, model_id, threads, cache)

@@ -316,6 +316,8 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         "head": f"<script>{script}</script>",
         "mcp_server": settings.mcp,
         "show_error": True,
+        # Each answer in progress holds a worker thread; keep some for page loads and uploads.
+        "max_threads": max(40, settings.concurrency + 8),
     }
 
 
