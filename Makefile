@@ -55,4 +55,5 @@ bench: install-test model
 	$(BIN)/python bench/page.py
 	$(BIN)/python bench/claims.py
 	$(BIN)/python bench/verifier.py
-	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load.py --sessions 1 10 50 --questions 10
+	$(BIN)/python bench/load.py --sessions 50 --questions 10 --no-cache

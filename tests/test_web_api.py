@@ -111,3 +111,42 @@ def test_mcp_exposes_the_same_ask_tool(web_url):
     tools, text = asyncio.run(call())
     assert set(tools) == {"ask", "paragraphs"}
     assert "[¶9]" in text and "Парижі" in text
+
+
+def test_concurrent_sessions_each_get_their_own_answers(web_url, assistant, monkeypatch):
+    """Twenty people at once, each with a different question or history: the questions share the
+    model's forward passes, and every session must still get exactly the answer it would get alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    from bench.load import WORK
+
+    def alone(question, history, mode):
+        r = assistant.ask(question, history=history, mode=mode)
+        return r.answer, [c.paragraph for c in r.citations]
+
+    expected = {n: alone(*WORK[n][:3]) for n in range(len(WORK))}
+    embedder = assistant.embedder
+    batches: list[int] = []
+    real = embedder._model.encode
+    monkeypatch.setattr(embedder._model, "encode", lambda texts, **kw: batches.append(len(texts)) or real(texts, **kw))
+    monkeypatch.setattr(embedder, "_cache_size", 0)  # every question goes to the model again
+    monkeypatch.setattr(embedder, "_cache", type(embedder._cache)())
+
+    def session(s: int) -> list[tuple[int, tuple]]:
+        client = Client(web_url, verbose=False, ssl_verify=False)
+        got = []
+        for k in range(3):
+            n = (s + k) % len(WORK)
+            question, history, mode, _ = WORK[n]
+            r = client.predict(question, history, mode, "default", api_name="/ask")
+            got.append((n, (r["answer"], [c["paragraph"] for c in r["citations"]])))
+        return got
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = [item for items in pool.map(session, range(20)) for item in items]
+    assert len(results) == 60
+    assert max(batches) > 1, "no two questions shared a forward pass"
+    for n, got in results:
+        assert got == expected[n], WORK[n][0]
