@@ -81,6 +81,13 @@ def test_waiting_queries_share_one_forward_pass_and_get_their_own_vectors(embedd
         assert sims[i] > 0.9999
 
 
+def test_a_very_long_question_does_not_share_a_pass_with_short_ones(embedder, calls):
+    long = "Токаєв " * 600
+    out, errors = _ask_together(embedder, [*QUESTIONS[:3], long])
+    assert not errors and len(out) == 4
+    assert sorted(map(sorted, calls)) == sorted([sorted(QUESTIONS[:3]), [long]])
+
+
 def test_repeated_questions_are_not_embedded_again(embedder, calls):
     first = embedder.encode_queries(QUESTIONS[:2])
     again = embedder.encode_queries([QUESTIONS[1], QUESTIONS[0], QUESTIONS[1]])
