@@ -1,7 +1,8 @@
 """Load on the real app over HTTP: N concurrent sessions, M questions each, through `gradio_client`.
 
 Starts `article-chat serve` on a free loopback port (or targets --url, which must be on this
-machine) and prints throughput, latency percentiles, errors and the server's peak memory. Each
+machine; several URLs are several app processes, each session sticking to one as behind a
+load balancer with sticky sessions) and prints throughput, latency percentiles, errors and the server's peak memory. Each
 answer is checked against the paragraph its question must cite, so an answer that went to the
 wrong session, or a wrong one, counts as an error. Bounded in count (sessions x questions) and in
 time (--deadline); it stops by itself.
@@ -115,8 +116,15 @@ def _cpu_seconds(pid: int | None) -> float | None:
 
 
 def run(
-    url: str, sessions: int, questions: int, seconds: float, server_pid: int | None = None, think: float = 0.0, ramp: float = 0.0
+    url: str | list[str],
+    sessions: int,
+    questions: int,
+    seconds: float,
+    server_pid: int | None = None,
+    think: float = 0.0,
+    ramp: float = 0.0,
 ) -> dict:
+    urls = [url] if isinstance(url, str) else url
     record: list[tuple[float, str]] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -125,7 +133,7 @@ def run(
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=sessions) as pool:
         for n in range(sessions):
-            pool.submit(session, url, n, questions, deadline, record, lock, think, ramp * n / sessions)
+            pool.submit(session, urls[n % len(urls)], n, questions, deadline, record, lock, think, ramp * n / sessions)
     wall = time.perf_counter() - start
     client_cpu = time.process_time() - client_cpu
     if server_cpu is not None:
@@ -155,7 +163,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--questions", type=int, default=10)
-    parser.add_argument("--url", help="a running app on this machine (default: start one)")
+    parser.add_argument("--url", nargs="+", help="running app processes on this machine, sessions spread over them (default: start one)")
     parser.add_argument("--deadline", type=float, default=300, help="seconds per run, at most")
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds a person reads before the next question (0: none)")
     parser.add_argument("--ramp", type=float, default=0.0, help="seconds over which the sessions arrive (0: all at once)")
@@ -168,15 +176,15 @@ def main() -> None:
     if url is None:
         port = free_port()
         server = start_server(port, {"ARTICLE_CHAT_QUERY_CACHE": "0"} if args.no_cache else None)
-        url = f"http://127.0.0.1:{port}/"
+        url = [f"http://127.0.0.1:{port}/"]
         started = f"started here, query cache {'off' if args.no_cache else 'on'}"
-    elif urlparse(url).hostname not in LOOPBACK:
+    elif any(urlparse(u).hostname not in LOOPBACK for u in url):
         sys.exit("load runs only against this machine (127.0.0.1, localhost or ::1)")
     elif args.no_cache:
         sys.exit("--no-cache sets up a server this script starts; start yours with ARTICLE_CHAT_QUERY_CACHE=0 instead")
     else:
         started = "already running"
-    print(f"machine: {machine()}; target {url} ({started}); extractive backend")
+    print(f"machine: {machine()}; target {' '.join(url)} ({started}); extractive backend")
     try:
         for n in args.sessions:
             report = run(url, n, args.questions, args.deadline, server.pid if server is not None else None, args.think, args.ramp)
