@@ -128,7 +128,11 @@ class VectorStore:
         with build_lock(self.lock_dir, name):
             existing = self._complete_collection(name, len(items))
             if existing is None:
-                self._build(name, article, items, progress)
+                self._stores[name] = self._build(name, article, items, progress)  # never a wrapper of the deleted collection
+        # Ready to search now: the wrapper imports langchain_chroma (~0.4 s), which the first
+        # question would otherwise wait for.
+        if name not in self._stores:
+            self._stores[name] = self._langchain(name)
         return self._load(name, article)
 
     def exists(self, article: Article) -> bool:
@@ -149,7 +153,7 @@ class VectorStore:
         self.client.delete_collection(name)
         return None
 
-    def _build(self, name: str, article: Article, items: list[tuple[str, str, dict]], progress: Progress | None) -> None:
+    def _build(self, name: str, article: Article, items: list[tuple[str, str, dict]], progress: Progress | None):
         """Added in batches so a caller (the page) can show how far embedding has got."""
         metadata = {"hnsw:space": "cosine", "article_id": article.id, "items": len(items), "model": self.embedder.model_id}
         store = self._langchain(name, metadata)
@@ -158,6 +162,7 @@ class VectorStore:
             store.add_texts(list(texts), metadatas=list(metas), ids=list(ids))
             if progress is not None:
                 progress(min(start + BATCH, len(items)), len(items))
+        return store
 
     def _load(self, name: str, article: Article) -> IndexedArticle:
         col = self.client.get_collection(name, embedding_function=None)

@@ -55,3 +55,15 @@ def test_dense_search_goes_through_chroma(store):
     hits = store.search(indexed, vector, 3)
     assert hits[0][0] == 9
     assert all(-1.0 <= s <= 1.0 for _, s in hits)
+
+
+def test_search_works_after_a_collection_is_deleted_and_rebuilt_in_the_same_process(store):
+    """The page keeps one store for hours; an index deleted under it is rebuilt on the next use,
+    and searching must go to the new collection, not a handle of the deleted one."""
+    article = article_from_bytes(b"Title\n\nThe council met in Lviv on Monday.\n\nThe budget was approved.\n", "d.txt", "d")
+    indexed = store.index(article)
+    vector = store.embedder.encode_queries(["Where did the council meet?"])[0]
+    assert store.search(indexed, vector, 1)[0][0] == 2
+    store.client.delete_collection(indexed.collection_name)
+    rebuilt = store.index(article)
+    assert store.search(rebuilt, vector, 1)[0][0] == 2
