@@ -34,7 +34,7 @@ class RawArticle:
 
 
 def decode(data: bytes, name: str = "the file") -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or cp1251; refuse binary data."""
+    """Decode UTF-8 (with or without BOM), UTF-16 (with or without BOM), or cp1251; refuse binary data."""
     if not data.strip():
         raise ArticleError(f"{name} is empty.")
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
