@@ -1,11 +1,11 @@
 """Load on the real app over HTTP: N concurrent sessions, M questions each, through `gradio_client`.
 
 Starts `article-chat serve` on a free loopback port (or targets --url, which must be on this
-machine; several URLs are several app processes, each session sticking to one as behind a
-load balancer with sticky sessions) and prints throughput, latency percentiles, errors and the server's peak memory. Each
-answer is checked against the paragraph its question must cite, so an answer that went to the
-wrong session, or a wrong one, counts as an error. Bounded in count (sessions x questions) and in
-time (--deadline); it stops by itself.
+machine; several URLs are several app processes, each session sticking to one as behind a load
+balancer with sticky sessions) and prints throughput, latency percentiles, errors and the server's
+peak memory. Each answer is checked against the paragraph its question must cite, so an answer
+that went to the wrong session, or a wrong one, counts as an error. Bounded in count (sessions x
+questions) and in time (--deadline); it stops by itself.
 
     python bench/load.py --sessions 1 10 50 --questions 10
     python bench/load.py --sessions 50 --no-cache     # every question costs a forward pass
@@ -69,9 +69,8 @@ def session(
     from gradio_client import Client
 
     time.sleep(delay)  # sessions arrive over the ramp, not in one instant
-    client = Client(
-        url, verbose=False, ssl_verify=False
-    )  # loopback HTTP: no TLS, and verifying builds a CA bundle per request (~18 ms CPU)
+    # Loopback HTTP has no TLS, and verifying would load the CA bundle on every request (~18 ms CPU).
+    client = Client(url, verbose=False, ssl_verify=False)
     pause = random.Random(n)  # the same pauses on every run
     for k in range(questions):
         if think and k:

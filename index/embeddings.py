@@ -61,9 +61,13 @@ class Embedder(Embeddings):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:  # torch inference is not re-entrant across threads sharing one model
-            vecs = self._model.encode(
-                texts, prompt=prompt, normalize_embeddings=True, batch_size=32, show_progress_bar=False, convert_to_numpy=True
-            )
+            return self._forward(texts, prompt)
+
+    def _forward(self, texts: list[str], prompt: str, batch_size: int = 32) -> np.ndarray:
+        """Called with the model lock held."""
+        vecs = self._model.encode(
+            texts, prompt=prompt, normalize_embeddings=True, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True
+        )
         return np.asarray(vecs, dtype=np.float32)
 
     @property
@@ -107,15 +111,7 @@ class Embedder(Embeddings):
             rows = {}
             for group, size in ((short, 32), (long, 1)):
                 if group:
-                    vecs = self._model.encode(
-                        group,
-                        prompt=self._query_prompt,
-                        normalize_embeddings=True,
-                        batch_size=size,
-                        show_progress_bar=False,
-                        convert_to_numpy=True,
-                    )
-                    rows.update(zip(group, np.asarray(vecs, dtype=np.float32), strict=True))
+                    rows.update(zip(group, self._forward(group, self._query_prompt, size), strict=True))
         except BaseException as exc:  # every waiting caller gets the error, none hangs
             for w in batch:
                 w.error, w.done = exc, True

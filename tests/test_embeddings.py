@@ -103,15 +103,11 @@ def test_the_cache_keeps_only_the_latest_questions(embedder, calls):
     assert calls[-1] == [QUESTIONS[0]]
 
 
-def test_without_a_cache_every_call_reaches_the_model(settings, monkeypatch):
-    name, model_id = resolve_model(settings.embedding_model, settings.models_dir)
-    plain = Embedder(name, model_id, threads=1, cache=0)
-    seen = []
-    real = plain._model.encode
-    monkeypatch.setattr(plain._model, "encode", lambda texts, **kw: seen.append(list(texts)) or real(texts, **kw))
-    a = plain.encode_queries([QUESTIONS[0]])
-    b = plain.encode_queries([QUESTIONS[0]])
-    assert len(seen) == 2 and not plain._cache
+def test_without_a_cache_every_call_reaches_the_model(embedder, calls, monkeypatch):
+    monkeypatch.setattr(embedder, "_cache_size", 0)  # as built with cache=0
+    a = embedder.encode_queries([QUESTIONS[0]])
+    b = embedder.encode_queries([QUESTIONS[0]])
+    assert len(calls) == 2 and not embedder._cache
     assert float(a[0] @ b[0]) > 0.9999
 
 
