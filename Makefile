@@ -9,7 +9,7 @@ export ANONYMIZED_TELEMETRY := False
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test browser model index run chat test lint bench
+.PHONY: install install-test browser model index run chat test lint bench bench-answers train
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -48,10 +48,21 @@ lint: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Fits the answer model on XQuAD (../shared) and writes assistant/data/answer_model.json.
+train: install model
+	$(BIN)/pip install --quiet -e '.[train]'
+	$(BIN)/python bench/train_answers.py --write
+
+# XQuAD held-out folds, the hand-written news questions and the default article's, in one run.
+bench-answers: install model
+	$(BIN)/pip install --quiet -e '.[train]'
+	$(BIN)/python bench/answers.py
+
 bench: install-test model
+	$(BIN)/pip install --quiet -e '.[train]'
+	$(BIN)/python bench/answers.py
 	$(BIN)/python bench/dev_questions.py
 	$(BIN)/python bench/latency.py
-	$(BIN)/python bench/xquad.py
 	$(BIN)/python bench/page.py
 	$(BIN)/python bench/claims.py
 	$(BIN)/python bench/verifier.py

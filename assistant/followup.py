@@ -3,83 +3,24 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from importlib import resources
+
 from assistant.models import Message
 from index.text import words
 
-# Words that point back to something said before, in uk / ru / en.
-_ANAPHORA = set(
-    [
-        "he",
-        "her",
-        "him",
-        "his",
-        "it",
-        "its",
-        "meeting",
-        "she",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "trip",
-        "visit",
-        "визит",
-        "вона",
-        "вони",
-        "встреча",
-        "він",
-        "его",
-        "ее",
-        "зустріч",
-        "их",
-        "його",
-        "него",
-        "нее",
-        "неї",
-        "них",
-        "нього",
-        "он",
-        "она",
-        "они",
-        "поездка",
-        "поїздка",
-        "та",
-        "там",
-        "те",
-        "тогда",
-        "тоді",
-        "той",
-        "тот",
-        "ті",
-        "це",
-        "цей",
-        "цим",
-        "цього",
-        "ця",
-        "ці",
-        "цієї",
-        "эта",
-        "эти",
-        "этим",
-        "это",
-        "этого",
-        "этой",
-        "этот",
-        "їх",
-        "їхній",
-        "її",
-    ]
-)
+
+@cache
+def _anaphora() -> frozenset[str]:
+    """Words that point back to something said before, per language (assistant/data/followup_words.json)."""
+    data = json.loads(resources.files("assistant").joinpath("data/followup_words.json").read_text(encoding="utf-8"))
+    return frozenset(w for lang, ws in data.items() if not lang.startswith("_") for w in ws)
 
 
 def needs_context(question: str) -> bool:
     toks = words(question)
-    return len(toks) <= 3 or any(t in _ANAPHORA for t in toks)
+    return len(toks) <= 3 or any(t in _anaphora() for t in toks)
 
 
 def last_user_question(history: list[Message]) -> str | None:

@@ -31,7 +31,7 @@ class AssistantPool:
         )
         store_dir = self.settings.resolved_store_dir
         client = chroma_client(store_dir, self.settings.chroma_host, self.settings.chroma_port)
-        self.store = VectorStore(client, self.embedder, None if self.settings.chroma_host else store_dir / "locks")
+        self.store = VectorStore(client, self.embedder, None if self.settings.chroma_host else store_dir / "locks", store_dir / "words")
         self.library = ArticleLibrary(self.settings.resolved_store_dir, self.settings.max_article_bytes)
         self.model = make_chat_model(self.settings)  # None for the offline default
         self.keep = keep

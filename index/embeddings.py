@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -17,6 +18,24 @@ DEFAULT_MODEL = "default"
 # A batch is padded to its longest text: a 4,000-character question must not make every short
 # question that shares its pass cost as much as itself.
 LONG_QUERY_CHARS = 300
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class WordVectors:
+    """Contextual vectors of the words of one text (sub-word pieces averaged per word).
+
+    A question word and its translation in an article sentence sit close (about 0.85-0.95 cosine),
+    unrelated words further apart: the basis of word-level alignment across languages."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    vectors: np.ndarray
+    embedding: np.ndarray | None = None  # the whole text's embedding from the same pass
+
+    @property
+    def words(self) -> list[str]:
+        return [self.text[a:b] for a, b in self.spans]
 
 
 @dataclass
@@ -55,6 +74,7 @@ class Embedder(Embeddings):
         self._waiting: list[_Waiting] = []
         self._waiting_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._words_cache: OrderedDict[str, WordVectors] = OrderedDict()
         self._cache_size = max(0, cache)
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
@@ -124,6 +144,53 @@ class Embedder(Embeddings):
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
 
+    def encode_words(self, texts: list[str], kind: str = "passage", batch_size: int = 16) -> list[WordVectors]:
+        """Word vectors from the same forward pass a text's embedding comes from (with its e5 prompt)."""
+        import torch
+
+        prompt = self._passage_prompt if kind == "passage" else self._query_prompt
+        tokenizer = self._model.tokenizer
+        transformer = self._model[0].auto_model
+        limit = int(getattr(self._model, "max_seq_length", 512) or 512)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        results: dict[int, WordVectors] = {}
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chunk = [texts[i] for i in order[start : start + batch_size]]
+                enc = tokenizer(
+                    [prompt + t for t in chunk],
+                    return_offsets_mapping=True,
+                    padding=True,
+                    truncation=True,
+                    max_length=limit,
+                    return_tensors="pt",
+                )
+                offsets = enc.pop("offset_mapping").numpy()
+                hidden = transformer(**{k: v for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")})
+                tokens = hidden.last_hidden_state.float().numpy()
+                mask = enc["attention_mask"].numpy().astype(np.float32)
+                pooled = (tokens * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+                pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
+                for j, text in enumerate(chunk):
+                    words = _pool_words(text, len(prompt), tokens[j], offsets[j])
+                    results[order[start + j]] = WordVectors(words.text, words.spans, words.vectors, pooled[j].astype(np.float32))
+        return [results[i] for i in range(len(texts))]
+
+    def encode_question(self, text: str) -> WordVectors:
+        """A question's embedding and word vectors from one forward pass; recent ones are remembered."""
+        with self._waiting_lock:
+            hit = self._words_cache.get(text)
+            if hit is not None:
+                self._words_cache.move_to_end(text)
+                return hit
+        words = self.encode_words([text], "query")[0]
+        if self._cache_size:
+            with self._waiting_lock:
+                self._words_cache[text] = words
+                while len(self._words_cache) > self._cache_size:
+                    self._words_cache.popitem(last=False)
+        return words
+
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._passage_prompt)
 
@@ -132,6 +199,23 @@ class Embedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode_queries([text])[0].tolist()
+
+
+def _pool_words(text: str, shift: int, tokens: np.ndarray, offsets: np.ndarray) -> WordVectors:
+    """Average the pieces of each word of `text` (offsets count the prompt too), then normalise."""
+    spans, vectors = [], []
+    starts, ends = offsets[:, 0] - shift, offsets[:, 1] - shift
+    real = offsets[:, 1] > offsets[:, 0]
+    for m in _WORD.finditer(text):
+        mask = real & (ends > m.start()) & (starts < m.end())
+        if not mask.any():
+            continue  # cut off by the model's length limit
+        v = tokens[mask].mean(axis=0)
+        vectors.append(v / (np.linalg.norm(v) or 1.0))
+        spans.append((m.start(), m.end()))
+    dim = tokens.shape[1]
+    matrix = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, dim), dtype=np.float32)
+    return WordVectors(text, tuple(spans), matrix)
 
 
 def _is_local(name_or_path: str) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from index.article import Article, quotable_sentences
-from index.embeddings import Embedder
+from index.embeddings import Embedder, WordVectors
 
 log = logging.getLogger(__name__)
 BATCH = 64
@@ -49,6 +49,7 @@ class IndexedArticle:
     sentences: list[SentenceRef]
     sentence_vectors: np.ndarray
     paragraph_vectors: np.ndarray
+    sentence_words: list[WordVectors]
 
 
 def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):
@@ -101,10 +102,11 @@ def build_lock(lock_dir: Path | None, name: str) -> Iterator[None]:
 
 
 class VectorStore:
-    def __init__(self, client, embedder: Embedder, lock_dir: Path | None = None) -> None:
+    def __init__(self, client, embedder: Embedder, lock_dir: Path | None = None, words_dir: Path | None = None) -> None:
         self.client = client
         self.embedder = embedder
         self.lock_dir = lock_dir
+        self.words_dir = words_dir
         self._stores: dict[str, object] = {}
 
     def collection_name(self, article: Article) -> str:
@@ -177,7 +179,25 @@ class VectorStore:
                 sent_vecs.append(np.asarray(by_id[f"p{p.number}s{k}"][0], dtype=np.float32))
         dim = para_vecs.shape[1]
         sent_matrix = np.stack(sent_vecs) if sent_vecs else np.zeros((0, dim), dtype=np.float32)
-        return IndexedArticle(article, name, sentences, sent_matrix, para_vecs)
+        words = self.sentence_words(name, [s.text for s in sentences])
+        return IndexedArticle(article, name, sentences, sent_matrix, para_vecs, words)
+
+    def sentence_words(self, name: str, texts: list[str]) -> list[WordVectors]:
+        """Word vectors of every sentence, for word-level alignment with questions. Chroma keeps one
+        vector per item, so these live beside it in a file (float16), made again when missing."""
+        path = self.words_dir / f"{name}.npz" if self.words_dir is not None else None
+        if path is not None and path.exists():
+            try:
+                return _read_words(path, texts)
+            except Exception as exc:  # a damaged or foreign file is derived data: make it again
+                log.warning("Word vectors at %s cannot be read (%s); computing them again.", path, exc)
+        words = self.embedder.encode_words(texts)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+            _write_words(tmp, words)
+            tmp.replace(path)
+        return words
 
     def search(self, indexed: IndexedArticle, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k paragraphs by cosine similarity, through Chroma's own index."""
@@ -186,6 +206,27 @@ class VectorStore:
             store = self._stores[indexed.collection_name] = self._langchain(indexed.collection_name)
         hits = store.similarity_search_by_vector_with_relevance_scores(query_vector.tolist(), k=k, filter={"type": "paragraph"})
         return [(int(doc.metadata["paragraph"]), 1.0 - float(dist)) for doc, dist in hits]
+
+
+def _write_words(path: Path, words: list[WordVectors]) -> None:
+    counts = np.array([len(w.spans) for w in words], dtype=np.int32)
+    spans = np.array([s for w in words for s in w.spans], dtype=np.int32).reshape(-1, 2)
+    dim = words[0].vectors.shape[1] if words else 0
+    vectors = np.concatenate([w.vectors for w in words]) if words else np.zeros((0, dim))
+    digest = hashlib.sha256("\x00".join(w.text for w in words).encode()).hexdigest()
+    np.savez(path, counts=counts, spans=spans, vectors=vectors.astype(np.float16), digest=np.array(digest))
+
+
+def _read_words(path: Path, texts: list[str]) -> list[WordVectors]:
+    with np.load(path) as data:
+        if str(data["digest"]) != hashlib.sha256("\x00".join(texts).encode()).hexdigest():
+            raise ValueError("the file belongs to other sentences")
+        counts, spans, vectors = data["counts"], data["spans"], data["vectors"].astype(np.float32)
+    out, at = [], 0
+    for text, n in zip(texts, counts, strict=True):
+        out.append(WordVectors(text, tuple(map(tuple, spans[at : at + n].tolist())), vectors[at : at + n]))
+        at += n
+    return out
 
 
 def _items(article: Article) -> list[tuple[str, str, dict]]:

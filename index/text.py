@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'", "ʹ": "'"})
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
@@ -186,135 +187,36 @@ def _add_span(spans: list[Span], text: str, start: int, end: int) -> None:
 
 _UK_ONLY = set("іїєґ")
 _RU_ONLY = set("ыэъё")
-_UK_WORDS = set(
-    [
-        "був",
-        "була",
-        "ви",
-        "вона",
-        "вони",
-        "від",
-        "він",
-        "вірш",
-        "де",
-        "для",
-        "з",
-        "зараз",
-        "й",
-        "його",
-        "коли",
-        "коротко",
-        "котрий",
-        "мені",
-        "навіщо",
-        "напиши",
-        "ні",
-        "перекажи",
-        "поясни",
-        "про",
-        "розкажи",
-        "скільки",
-        "статтю",
-        "стаття",
-        "статті",
-        "та",
-        "так",
-        "така",
-        "такий",
-        "такі",
-        "ти",
-        "усі",
-        "хто",
-        "це",
-        "чи",
-        "чим",
-        "чого",
-        "чому",
-        "ще",
-        "що",
-        "як",
-        "яка",
-        "який",
-        "якою",
-        "які",
-        "і",
-        "із",
-        "їх",
-        "її",
-    ]
-)
-_RU_WORDS = set(
-    [
-        "был",
-        "была",
-        "все",
-        "вы",
-        "где",
-        "говорил",
-        "говорится",
-        "да",
-        "для",
-        "его",
-        "ее",
-        "еще",
-        "зачем",
-        "и",
-        "их",
-        "как",
-        "какая",
-        "какие",
-        "какой",
-        "когда",
-        "который",
-        "кратко",
-        "кто",
-        "ли",
-        "мне",
-        "напиши",
-        "нет",
-        "о",
-        "об",
-        "объясни",
-        "он",
-        "она",
-        "они",
-        "от",
-        "перескажи",
-        "почему",
-        "расскажи",
-        "с",
-        "сейчас",
-        "сколько",
-        "статье",
-        "статью",
-        "статья",
-        "стихи",
-        "такая",
-        "такой",
-        "ты",
-        "чего",
-        "чем",
-        "что",
-        "это",
-    ]
-)
+_CYRILLIC_WORD = re.compile(r"[а-яёіїєґ][а-яёіїєґ'’ʼ-]*")
+
+
+@lru_cache(maxsize=2)
+def _dictionary(language: str):
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=language)
 
 
 def detect_language(text: str) -> str:
-    """uk / ru / en / other from letters and function words; Ukrainian and Russian share
-    most letters, so the letters only one of them has decide first."""
-    low = normalize(text)
+    """uk / ru / en / other. Cyrillic text is Ukrainian or Russian by the letters only one of them
+    has and by the words only one of the two dictionaries (pymorphy3's uk and ru) knows:
+    "Яке населення" is Ukrainian though it has no і/ї/є/ґ. Names in Latin letters inside a
+    Cyrillic question do not make it English."""
     raw = unicodedata.normalize("NFKC", text).lower()
     cyr = sum(1 for c in raw if "\u0400" <= c <= "\u04ff")
     lat = sum(1 for c in raw if "a" <= c <= "z")
     if cyr == 0 and lat == 0:
         return "other"
-    if cyr >= lat:
-        uk = sum(1 for c in raw if c in _UK_ONLY)
-        ru = sum(1 for c in raw if c in _RU_ONLY)
-        toks = set(_WORD.findall(low))
-        uk += 2 * len(toks & _UK_WORDS - _RU_WORDS)
-        ru += 2 * len(toks & _RU_WORDS - _UK_WORDS)
-        # Ukrainian writes і/ї/є where Russian has и/е, so Cyrillic text with no Ukrainian cue is Russian.
-        return "uk" if uk > ru else "ru"
-    return "en"
+    first = re.search(r"[^\W\d_]", raw)
+    if cyr < lat and not (cyr and first and "\u0400" <= first.group() <= "\u04ff"):
+        return "en"
+    uk = 2 * sum(1 for c in raw if c in _UK_ONLY)
+    ru = 2 * sum(1 for c in raw if c in _RU_ONLY)
+    words = dict.fromkeys(_CYRILLIC_WORD.findall(raw[:2000]))
+    uk_dict, ru_dict = _dictionary("uk"), _dictionary("ru")
+    for w in words:
+        in_uk, in_ru = uk_dict.word_is_known(w), ru_dict.word_is_known(w)
+        uk += in_uk and not in_ru
+        ru += in_ru and not in_uk
+    # Ukrainian writes і/ї/є where Russian has и/е, so Cyrillic text with no Ukrainian cue is Russian.
+    return "uk" if uk > ru else "ru"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.article import DEFAULT_ARTICLE, article_from_bytes, load_article
@@ -67,3 +68,21 @@ def test_search_works_after_a_collection_is_deleted_and_rebuilt_in_the_same_proc
     store.client.delete_collection(indexed.collection_name)
     rebuilt = store.index(article)
     assert store.search(rebuilt, vector, 1)[0][0] == 2
+
+
+def test_word_vectors_are_kept_beside_the_store_and_made_again_when_damaged(settings, tmp_path, caplog):
+    """Word vectors (for word-level alignment) are derived data: a file that does not match the
+    sentences, or cannot be read, is replaced, never trusted."""
+    embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
+    store = VectorStore(chroma_client(tmp_path / "chroma"), embedder, words_dir=tmp_path / "words")
+    article = article_from_bytes(b"Title\n\nThe council met in Lviv on Monday. It approved the budget.\n", "w.txt", "w")
+    first = store.index(article)
+    path = tmp_path / "words" / f"{first.collection_name}.npz"
+    assert path.exists()
+    assert [w.words for w in first.sentence_words][1] == ["The", "council", "met", "in", "Lviv", "on", "Monday"]
+    again = store.index(article)
+    assert all(np.allclose(a.vectors, b.vectors, atol=1e-2) for a, b in zip(first.sentence_words, again.sentence_words, strict=True))
+    path.write_bytes(b"not an npz file")
+    healed = store.index(article)
+    assert "cannot be read" in caplog.text
+    assert all(np.allclose(a.vectors, b.vectors, atol=1e-2) for a, b in zip(first.sentence_words, healed.sentence_words, strict=True))

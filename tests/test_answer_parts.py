@@ -1,0 +1,119 @@
+"""The parts of answer choice that need no model: answer kinds, language, follow-up words, the
+word-alignment arithmetic and the logistic models, on small hand-made inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answer_type import sentence_kinds, wanted_kind
+from assistant.followup import needs_context, retrieval_query
+from assistant.models import Message
+from assistant.ranking import Alignment, Logistic, Question, shipped_model
+from index.embeddings import WordVectors
+from index.text import detect_language
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who scored the winning goal?", "person"),
+        ("Хто очолює ансамбль?", "person"),
+        ("Кем работал его отец?", "person"),
+        ("When did the bog dry out?", "date"),
+        ("Коли відкрили басейн?", "date"),
+        ("В каком году начался конкурс?", "date"),
+        ("How many countries voted?", "number"),
+        ("Скільки коштує квиток?", "number"),
+        ("Сколько команд участвует?", "number"),
+        ("Where is the new school?", "place"),
+        ("Де відбувся фінал?", "place"),
+        ("Где живут голуби?", "place"),
+        ("Why did the governor resign?", None),
+        ("Що сказав мер про бюджет?", None),
+    ],
+)
+def test_wanted_kind(question, kind):
+    assert wanted_kind(question) == kind
+
+
+def test_sentence_kinds_find_people_places_numbers_and_dates():
+    assert {"person", "place"} <= sentence_kinds("Вчора у Львові Олена Ковальчук відкрила виставку.", "uk")
+    assert "number" in sentence_kinds("Турнір зібрав 12 команд.", "uk")
+    assert "date" in sentence_kinds("Матч відбувся 5 лютого.", "uk")
+    assert "date" in sentence_kinds("Это случилось в 1998 году.", "ru")
+    assert sentence_kinds("Погода була гарна.", "uk") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Яке населення Казахстану?", "uk"),  # no і/ї/є/ґ, but words only Ukrainian has
+        ("Чию бринзу визнали найкращою?", "uk"),
+        ("Какое население Казахстана?", "ru"),
+        ("Кто основал McKinsey & Company?", "ru"),  # Latin names inside a Russian question
+        ("Who founded Нафтогаз?", "en"),
+        ("What is the population?", "en"),
+        ("12345 !!!", "other"),
+    ],
+)
+def test_detect_language(text, language):
+    assert detect_language(text) == language
+
+
+def test_follow_up_words_are_generic_pronouns():
+    data = json.loads(Path("assistant/data/followup_words.json").read_text(encoding="utf-8"))
+    assert {"he", "they", "він", "вони", "он", "они"} <= {w for k, ws in data.items() if not k.startswith("_") for w in ws}
+    assert needs_context("What did he say about the budget?")
+    assert not needs_context("What did the mayor say about the city budget?")
+    history = [Message(role="user", content="Хто такий Іван Петренко?"), Message(role="assistant", content="...")]
+    assert retrieval_query("А що він сказав?", history).startswith("Хто такий Іван Петренко?")
+
+
+def _words(vectors: list[list[float]]) -> WordVectors:
+    m = np.asarray(vectors, dtype=np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    return WordVectors("x " * len(m), tuple((2 * i, 2 * i + 1) for i in range(len(m))), m)
+
+
+class _Profile:
+    """Just what Alignment reads of an ArticleProfile: three sentences of word vectors."""
+
+    def __init__(self, sentences: list[WordVectors]) -> None:
+        self.sentence_word_vectors = [s.vectors for s in sentences]
+        self.all_words = np.concatenate(self.sentence_word_vectors)
+        self.word_rows = np.repeat(np.arange(len(sentences)), [len(s.vectors) for s in sentences])
+
+        class _Indexed:
+            pass
+
+        self.indexed = _Indexed()
+        self.indexed.sentences = list(range(len(sentences)))
+
+
+def test_alignment_prefers_the_sentence_that_covers_every_content_word():
+    a, b, c = [1, 0, 0], [0, 1, 0], [0, 0, 1]
+    question = _words([a, b])
+    view = Question("q", "en", np.zeros(3), question, question.vectors, None)
+    profile = _Profile([_words([a, c]), _words([a, b, c]), _words([c])])
+    align = Alignment(profile, view, [0, 1, 2])
+    assert align.sentence(1)[0] > align.sentence(0)[0] > align.sentence(2)[0]
+    assert align.sentence(1)[2] == 1.0  # both words covered
+    assert align.coverage()["article_uncovered"] == 0
+    gone = Alignment(profile, view, [0, 2], exclude=(1,))
+    assert gone.coverage()["article_uncovered"] == 1  # b is nowhere else: the article is silent on it
+
+
+def test_logistic_round_trip_and_shipped_model_matches_features():
+    from assistant.ranking import ANSWERABLE_FEATURES, SELECT_FEATURES
+
+    m = Logistic(("f1", "f2"), np.array([1.0, 0.0]), np.array([2.0, 1.0]), np.array([0.5, -1.0]), 0.25)
+    x = np.array([[3.0, 1.0]])
+    assert Logistic.from_json(m.to_json()).logits(x)[0] == pytest.approx(0.5 * 1.0 - 1.0 + 0.25)
+    shipped = shipped_model()
+    assert shipped.select.features == SELECT_FEATURES
+    assert shipped.answerable.features == ANSWERABLE_FEATURES
+    assert 0.0 < shipped.threshold < 1.0
