@@ -206,13 +206,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-EXAMPLES: list[str] = [
-    "Де Токаєв зустрівся з Макроном?",
-    "Що пообіцяв Китай Казахстану?",
-    "Сколько денег предложил Дональд Лу?",
-    "Where did Tokayev meet Macron?",
-]
-
 
 def pick_language(requested: str | None) -> str:
     """From `?lang=` or the browser's list ("uk-UA,uk,en-US"): the first one the page speaks."""
