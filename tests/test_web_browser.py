@@ -124,7 +124,7 @@ def test_upload_an_article_ask_about_it_and_go_back(visit, tmp_path):
         'One stall displayed the sign <img src=x onerror="window.__pwned = 3"> as a joke about web pages.\n',
         encoding="utf-8",
     )
-    page, _ = visit()
+    page, _ = visit(viewport={"width": 1400, "height": 900})
     page.evaluate("() => { window.__pwned = 0 }")
     page.click("#own-article button, #own-article .label-wrap")
     page.set_input_files("#upload input[type=file]", str(article))  # choosing the file is enough
@@ -144,6 +144,7 @@ def test_upload_an_article_ask_about_it_and_go_back(visit, tmp_path):
     number = int(page.locator("#chat .message.bot a[href^='#para-']").last.get_attribute("href").removeprefix("#para-"))
     assert "84 kilograms" in page.text_content(f"#para-{number}")
     ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#own-status").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "page-own-article.png"))
     page.click("#default-article")
     page.wait_for_selector("#article-view >> text=Макроном", timeout=30_000)
@@ -305,7 +306,7 @@ def test_phone_width_stacks_the_article_under_the_chat(visit):
 
 
 def test_check_mode_shows_verdicts_in_a_table_with_downloads(visit):
-    page, _ = visit()
+    page, _ = visit(viewport={"width": 1400, "height": 900})
     page.click("#mode >> text=Check a claim")
     page.wait_for_selector("#question textarea[placeholder*='claim']")
     claims = (
