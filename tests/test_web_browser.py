@@ -241,11 +241,18 @@ def test_copy_button_copies_readable_text_with_paragraph_markers(visit):
     assert "#para-" not in copied and "\\" not in copied
 
 
-def test_desktop_shows_the_buttons_on_first_load(visit):
-    page, _ = visit(viewport={"width": 1400, "height": 900})
+@pytest.mark.parametrize("language", ["uk", "en", "ru"])
+def test_first_load_shows_the_buttons_on_a_desktop_and_the_question_box_on_a_phone(visit, language):
+    page, _ = visit(f"?lang={language}", viewport={"width": 1400, "height": 900})
+    page.wait_for_function("(lang) => document.documentElement.lang === lang", arg=language)
     for button in ("#send", "#clear", "#download"):
         box = page.locator(button).bounding_box()
         assert box["y"] + box["height"] <= 900, (button, box)
+    phone, _ = visit(f"?lang={language}", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone.wait_for_function("(lang) => document.documentElement.lang === lang", arg=language)
+    phone.wait_for_timeout(300)
+    box = phone.locator("#question textarea").bounding_box()
+    assert box["y"] + box["height"] <= 844, f"the question box is below the fold: {box}"
 
 
 def _contrast(page, selector: str, pseudo: str | None = None) -> float:
