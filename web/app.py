@@ -89,6 +89,7 @@ def _nothing() -> tuple:
 
 
 def chat_examples(article: Article, language: str) -> list[dict[str, str]]:
+    """The empty chat's example buttons, built from the article in use (see render.example_questions)."""
     return [{"text": text} for text, _ in render.example_questions(article, language)]
 
 
@@ -302,7 +303,7 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
                     elem_id="question",
                     max_length=settings.max_question_chars * 2,
                 )
-                with gr.Row(elem_id="actions"):
+                with gr.Row():
                     send = gr.Button(t(lang0, "send"), variant="primary", elem_id="send", min_width=100)
                     clear = gr.Button(t(lang0, "clear"), elem_id="clear", min_width=100)
                     download = gr.DownloadButton(t(lang0, "download"), value=None, elem_id="download", min_width=100)
