@@ -94,7 +94,7 @@ def test_article_panel_shows_every_paragraph_as_text_with_its_number(texts):
     texts = [x.replace("\x00", " ").replace("\r", " ") for x in texts]
     html = render.article_html(_article(texts))
     parsed = _parse(html)
-    assert parsed.tags <= {"div", "p", "span", "h3"}
+    assert parsed.tags <= {"div", "p", "span", "h2"}
     assert [f'id="para-{n}"' in html for n in range(1, len(texts) + 1)] == [True] * len(texts)
     expected = "".join(t for n, x in enumerate(texts, 1) for t in ((["S"] if n == 2 else []) + [str(n), x]))
     assert "".join(parsed.text) == expected
@@ -119,3 +119,52 @@ def test_interface_language_choice():
     assert pick_language("fr") == "en"
     assert pick_language(None) == "en"
     assert all(set(v) == set(STRINGS["en"]) for v in STRINGS.values())
+
+
+def test_a_multi_line_claim_check_keeps_its_heading_on_one_line():
+    article = _article(["Перший.", "Другий абзац."])
+    check = _result("1. «A» — supported [¶2]", [(2, "Другий")]).model_dump() | {"mode": "check"}
+    turns = [{"question": "Claim one.\nClaim two.\n\nClaim three.", "mode": "check", "result": check}]
+    lines = render.transcript_markdown(article, turns, "en").splitlines()
+    heading = next(line for line in lines if line.startswith("## 1."))
+    assert heading == "## 1. Claim one. Claim two. Claim three. (mode: Check a claim)"
+    assert lines[lines.index(heading) + 2] == "1. «A» — supported [¶2]"
+
+
+def test_examples_come_from_the_article_in_use_not_from_any_one_article():
+    paragraphs = [
+        Paragraph(number=1, text="Harbour news", kind="title"),
+        Paragraph(number=2, text="Ships came.", section="The port reopens"),
+        Paragraph(number=3, text="Fish was sold.", section="Published: 2026-11-20"),
+        Paragraph(number=4, text="More fish.", section="Fish\u00a0prices"),
+    ]
+    article = Article(id="h", content_hash="h", meta=ArticleMeta(title="Harbour news", language="en"), paragraphs=paragraphs)
+    assert render.example_questions(article, "uk") == [
+        ("Коротко перекажи статтю в 3 пунктах", "summary"),
+        ("What does the article say about “The port reopens”?", "answer"),
+        ("What does the article say about “Fish prices”?", "answer"),
+    ]
+    untitled = _article(["Перший рядок тексту без заголовка", "Другий абзац."]).model_copy(update={"meta": ArticleMeta(language="uk")})
+    untitled.paragraphs[1].section = None
+    assert render.display_title(untitled) == "Перший рядок тексту без заголовка"
+    assert render.example_questions(untitled, "en") == [
+        ("Summarize the article in 3 bullet points", "summary"),
+        ("У чому головне в статті «Перший рядок тексту без заголовка»?", "answer"),
+    ]
+
+
+def test_claims_table_is_escaped_localized_and_says_each_verdict_in_words():
+    claim = {
+        "claim": "<b>bold</b> claim",
+        "verdict": "contradicted",
+        "evidence": [{"paragraph": 9, "quote": "Q & <i>x</i>"}],
+        "instead": None,
+        "reason": "r",
+        "method": "m",
+    }
+    table = render.claims_html([{"result": {"claims": [claim]}}], "ru")
+    parsed = _parse(table)
+    assert parsed.tags == {"table", "caption", "thead", "tr", "th", "tbody", "td", "span"}
+    assert "<b>" not in table and "&lt;b&gt;bold&lt;/b&gt; claim" in table
+    assert ">Утверждение</th>" in table and 'data-label="Доказательство"' in table
+    assert 'class="verdict v-contradicted"' in table and "противоречит статье" in table and "¶9" in table

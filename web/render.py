@@ -22,6 +22,7 @@ _MARKER = re.compile(r"\[¶(\d+)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 _AUTOLINK = re.compile(r"(?<=\w):(?=//)|(?<=www)\.|@", re.IGNORECASE)  # no bare URL or e-mail becomes a link
 _LINE_START = re.compile(r"^(\s*)(\d+)?([#+\-=.)])", re.MULTILINE)
+_INDENT = re.compile(r"^[ \t]", re.MULTILINE)  # an indented line would be a code block, its escapes shown
 
 
 def escape_markdown(text: str) -> str:
@@ -29,6 +30,7 @@ def escape_markdown(text: str) -> str:
     escaped = _MD_SPECIAL.sub(r"\\\1", text)
     escaped = _LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}\\{m.group(3)}", escaped)
     escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _INDENT.sub(lambda m: f"&#{ord(m.group(0))};", escaped)
     return _AUTOLINK.sub(lambda m: f"&#{ord(m.group(0))};", escaped)
 
 
@@ -74,20 +76,51 @@ def article_html(article: Article) -> str:
     section: str | None = None
     for p in article.paragraphs:
         if p.section and p.section != section:
-            rows.append(f'<h3 class="a-section">{html.escape(p.section)}</h3>')
+            rows.append(f'<h2 class="a-section">{html.escape(p.section)}</h2>')
         section = p.section
         rows.append(
             f'<p class="para kind-{p.kind}" id="para-{p.number}" data-n="{p.number}">'
             f'<span class="pnum" aria-hidden="true">{p.number}</span>'
             f'<span class="ptext">{html.escape(p.text)}</span></p>'
         )
-    lang = html.escape(article.meta.language or "")
-    return f'<div class="article-view" id="article-view" lang="{lang}">{"".join(rows)}</div>'
+    code = article.meta.language or ""
+    lang = f' lang="{html.escape(code)}"' if re.fullmatch(r"[a-z]{2,3}", code) and code != "other" else ""
+    label = html.escape(display_title(article), quote=True)
+    # A scrolling region: focusable, so keyboard readers can scroll it too, and named by its title.
+    return f'<div class="article-view" id="article-view"{lang} role="region" tabindex="0" aria-label="{label}">{"".join(rows)}</div>'
+
+
+def display_title(article: Article, limit: int = 90) -> str:
+    """The article's title, or else its first line (pasted text often has no title line)."""
+    title = article.meta.title or next((p.text for p in article.paragraphs if p.text.strip()), "") or article.id
+    title = " ".join(title.split()[:60])
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def article_heading(article: Article, language: str) -> str:
-    title = article.meta.title or article.id
-    return f"**{escape_markdown(title)}** · {len(article.paragraphs)} {t(language, 'paragraphs')} · `{article.id}`"
+    return f"**{escape_markdown(display_title(article))}** · {len(article.paragraphs)} {t(language, 'paragraphs')} · `{article.id}`"
+
+
+def page_title(article: Article, language: str) -> str:
+    """The browser tab: the article in use, then the page's name in the interface language."""
+    return f"{display_title(article, 60)} · {t(language, 'page_title')}"
+
+
+def example_questions(article: Article, language: str, limit: int = 4) -> list[tuple[str, str]]:
+    """(text, mode) examples that fit any article: a summary request in the reader's language, then
+    questions about the article's own section headings (or its title) in the article's language."""
+    asked_in = article.meta.language if article.meta.language in ("uk", "ru", "en") else language
+    headings: list[str] = []
+    for p in article.paragraphs:
+        heading = " ".join((p.section or "").split())
+        # "Label: value" lines (a date or source the reader's parser kept as a heading) are no topic.
+        if heading and heading not in headings and len(heading) <= 80 and ":" not in heading:
+            headings.append(heading)
+    examples = [(t(language, "ex_summary"), "summary")]
+    examples += [(t(asked_in, "ex_heading").format(h=h), "answer") for h in headings[: limit - 1]]
+    if len(examples) < 2:
+        examples.append((t(asked_in, "ex_title").format(h=display_title(article, 80)), "answer"))
+    return examples
 
 
 def transcript_markdown(article: Article, turns: list[dict], language: str, now: datetime | None = None) -> str:
@@ -102,7 +135,8 @@ def transcript_markdown(article: Article, turns: list[dict], language: str, now:
     for n, turn in enumerate(turns, 1):
         mode = turn.get("mode", "answer")
         suffix = f" ({t(language, 'mode_note')}: {t(language, 'mode_' + mode)})" if mode != "answer" else ""
-        lines += ["", f"## {n}. {turn['question']}{suffix}", ""]
+        question = " ".join(turn["question"].split())
+        lines += ["", f"## {n}. {question}{suffix}", ""]
         result = turn.get("result")
         if result is None:
             lines.append(f"> {t(language, 'error')}: {turn.get('error') or ''}")
@@ -116,25 +150,57 @@ def transcript_markdown(article: Article, turns: list[dict], language: str, now:
 CLAIM_COLUMNS = ("claim", "verdict", "paragraph", "evidence", "article says instead", "reason", "method")
 
 
+def _claims(turns: list[dict]) -> list[dict]:
+    return [c for turn in turns for c in (turn.get("result") or {}).get("claims") or []]
+
+
+def _claim_row(c: dict, language: str) -> list[str]:
+    shown = c["instead"] or (c["evidence"][0] if c["evidence"] else None)
+    return [
+        c["claim"],
+        t(language, f"verdict_{c['verdict']}"),
+        f"¶{shown['paragraph']}" if shown else "",
+        " / ".join(e["quote"] for e in c["evidence"]),
+        c["instead"]["quote"] if c["instead"] else "",
+        c["reason"],
+        c["method"],
+    ]
+
+
 def claim_rows(turns: list[dict], language: str) -> list[list[str]]:
     """Every claim checked in the conversation, one row each, as plain text."""
-    rows: list[list[str]] = []
-    for turn in turns:
-        result = turn.get("result") or {}
-        for c in result.get("claims") or []:
-            shown = c["instead"] or (c["evidence"][0] if c["evidence"] else None)
-            rows.append(
-                [
-                    c["claim"],
-                    t(language, f"verdict_{c['verdict']}"),
-                    f"¶{shown['paragraph']}" if shown else "",
-                    " / ".join(e["quote"] for e in c["evidence"]),
-                    c["instead"]["quote"] if c["instead"] else "",
-                    c["reason"],
-                    c["method"],
-                ]
-            )
-    return rows
+    return [_claim_row(c, language) for c in _claims(turns)]
+
+
+VERDICT_SIGNS = {"supported": "✓", "contradicted": "✗", "not_in_article": "∅", "not_verified": "?"}
+
+
+def claims_html(turns: list[dict], language: str) -> str:
+    """The claims as a table in the interface language: text wraps, each verdict is a coloured word
+    (never the colour alone), and on a phone each row becomes a card with its headers beside the cells."""
+    names = [t(language, k) for k in ("col_claim", "col_verdict", "col_paragraph_name", "col_evidence")]
+    heads = [*names[:2], t(language, "col_paragraph"), names[3]]
+    head = "".join(
+        f'<th scope="col" class="c{i}" title="{html.escape(n)}">{html.escape(h)}</th>'
+        for i, (h, n) in enumerate(zip(heads, names, strict=True))
+    )
+    body: list[str] = []
+    for c in _claims(turns):
+        claim, verdict, paragraph, evidence = _claim_row(c, language)[:4]
+        key = c["verdict"] if c["verdict"] in VERDICT_SIGNS else "not_verified"
+        cells = [
+            html.escape(claim),
+            f'<span class="verdict v-{key}"><span aria-hidden="true">{VERDICT_SIGNS[key]}</span> {html.escape(verdict)}</span>',
+            html.escape(paragraph),
+            html.escape(evidence),
+        ]
+        body.append(
+            "<tr>"
+            + "".join(f'<td class="c{i}" data-label="{html.escape(n)}">{x}</td>' for i, (x, n) in enumerate(zip(cells, names, strict=True)))
+            + "</tr>"
+        )
+    caption = html.escape(t(language, "claims_table"))
+    return f'<table class="claims"><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def claims_csv(rows: list[list[str]]) -> str:
