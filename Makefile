@@ -62,6 +62,8 @@ bench: install-test model
 	$(BIN)/pip install --quiet -e '.[train]'
 	$(BIN)/python bench/answers.py
 	$(BIN)/python bench/dev_questions.py
+	$(BIN)/python bench/xquad.py
+	$(BIN)/python bench/calibrate_refusal.py
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/page.py
 	$(BIN)/python bench/claims.py

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     torch_threads: int = 1
     query_cache: int = 2048
     refuse_threshold: float | None = None
+    refuse_threshold_cross: float | None = None
     max_question_chars: int = 4000
     max_article_bytes: int = 20_000_000
     mode: str = "answer"

@@ -14,13 +14,12 @@ from assistant.llm import model_label
 from assistant.metadata import metadata_paragraph
 from assistant.models import AnswerResult, Citation, ClaimCheck, Message, Mode, QuestionError, Timings
 from assistant.phrases import phrase
-from assistant.ranking import ArticleProfile, question_view, shipped_model
 from assistant.retrieval import Retriever
 from assistant.summary import key_sentences, parse_request
 from index.article import Article
 from index.embeddings import Embedder
 from index.store import IndexedArticle, VectorStore
-from index.text import detect_language
+from index.text import detect_language, terms
 from settings import Settings
 
 if TYPE_CHECKING:
@@ -43,8 +42,8 @@ class Assistant:
         self.store = store
         self.indexed = indexed
         self.retriever = Retriever(store, indexed)
-        self.profile = ArticleProfile(indexed)
-        self.answer_model = shipped_model()
+        self.hub = extractive.hubness(indexed.sentence_vectors)
+        self.vocabulary = {t for p in indexed.article.paragraphs for t in terms(p.text)}
         self.claims = ClaimChecker(indexed, embedder)
         self.generator = None
         if model is not None:  # the chain's imports cost start-up time the offline default does not need
@@ -94,15 +93,14 @@ class Assistant:
             yield from _pieces(self._metadata_answer(question, language, meta, t0))
             return
         query = retrieval_query(text, turns)
-        words = self.embedder.encode_question(query)
-        hits = self.retriever.retrieve(query, words.embedding, self.settings.top_k)
-        view = question_view(query, language, words.embedding, words, asked=text)
+        vector = self.embedder.encode_queries([query])[0]
+        hits = self.retriever.retrieve(query, vector, self.settings.top_k)
         if self.generator is not None:
-            yield from self._generate(question, text, language, turns, view, hits, t0)
+            yield from self._generate(question, text, language, turns, query, vector, hits, t0)
             return
-        yield from _pieces(self._extractive(question, language, view, hits, t0))
+        yield from _pieces(self._extractive(question, text, language, query, vector, hits, t0))
 
-    def _generate(self, question, text, language, turns, view, hits, t0) -> Iterator[str | AnswerResult]:
+    def _generate(self, question, text, language, turns, query, vector, hits, t0) -> Iterator[str | AnswerResult]:
         paragraphs = [h.paragraph for h in hits[:GENERATIVE_PARAGRAPHS]]
         inputs = self.generator.inputs(self.article, paragraphs, text, language, turns)
         t1 = time.perf_counter()
@@ -134,19 +132,18 @@ class Assistant:
                 question=question, answer=phrase(language, "refuse"), language=language, refused=True, backend=label, timings_ms=timings
             )
             return
-        fallback = self._extractive(question, language, view, hits, t0)
+        fallback = self._extractive(question, text, language, query, vector, hits, t0)
         why = generation.failure or "none of its statements could be verified against the article"
         note = f"{label}: {why}; quoting the article instead."
         yield from _pieces(fallback.model_copy(update={"note": note, "unsupported": generation.dropped}))
 
-    def _extractive(self, question: str, language: str, view, hits, t0: float) -> AnswerResult:
+    def _extractive(self, question, text, language, query, vector, hits, t0) -> AnswerResult:
         t1 = time.perf_counter()
-        choice = extractive.choose_evidence(self.profile, view, hits, self.answer_model, self.settings.refuse_threshold)
+        evidence = extractive.choose_evidence(self.indexed, query, vector, hits, hub=self.hub)
         t2 = time.perf_counter()
         timings = Timings(retrieve=_ms(t1 - t0), answer=_ms(t2 - t1), total=_ms(t2 - t0))
-        if not choice.answerable:
+        if not extractive.is_confident(evidence, self._threshold(language), self._penalty(text)):
             return AnswerResult(question=question, answer=phrase(language, "refuse"), language=language, refused=True, timings_ms=timings)
-        evidence = choice.evidence
         citations = [
             Citation(
                 paragraph=e.sentence.paragraph,
@@ -154,7 +151,7 @@ class Assistant:
                 quote=e.sentence.text,
                 score=round(e.confidence, 4),
             )
-            for e in evidence
+            for e in sorted(evidence, key=lambda e: (e.sentence.paragraph, e.sentence.start))
         ]
         answer = extractive.render(phrase(language, "says"), evidence)
         return AnswerResult(question=question, answer=answer, language=language, refused=False, citations=citations, timings_ms=timings)
@@ -274,6 +271,14 @@ class Assistant:
 
     def _cite(self, paragraph: int, quote: str, score: float) -> Citation:
         return Citation(paragraph=paragraph, text=self.article.paragraph(paragraph).text, quote=quote, score=round(score, 4))
+
+    def _threshold(self, language: str) -> float:
+        if language == self.article.meta.language:
+            return self.settings.refuse_threshold or extractive.SAME_LANGUAGE_THRESHOLD
+        return self.settings.refuse_threshold_cross or extractive.CROSS_LANGUAGE_THRESHOLD
+
+    def _penalty(self, question: str) -> float:
+        return extractive.UNKNOWN_ACRONYM_PENALTY if extractive.unknown_acronyms(question, self.vocabulary) else 0.0
 
     def _metadata_answer(self, question: str, language: str, meta, t0: float) -> AnswerResult:
         intent, para = meta

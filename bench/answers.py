@@ -8,7 +8,7 @@
    looked at while developing ("dev") and the ones not looked at ("heldout").
 3. The default article's development questions (`../shared/data/article/dev_questions.jsonl`).
 
-Sections 2 and 3 run the real assistant (real model, real Chroma store) with the shipped model.
+Sections 2 and 3 run the real assistant (real model, real Chroma store) as shipped.
 Run: .venv/bin/python bench/answers.py [--skip-xquad] [--verbose]"""
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def news_table(verbose: bool) -> None:
                     print(
                         f"{'ok  ' if ok else 'FAIL'} {item['id']} {item['split']:<7} [{item['language']}] {item['kind']:<12} {why:<13} {item['question'][:60]!r} -> {r.answer[:90]!r}"
                     )
-    print("\nUkrainian news, hand-written questions (shipped model; a fact counts when every evidence part is quoted)")
+    print("\nUkrainian news, hand-written questions (the shipped answerer; a fact counts when every evidence part is quoted)")
     print(f"{'split':<9}{'kind':<14}{'right':>6}{'total':>7}{'share':>8}")
     for (split, kind), (ok, n) in sorted(counts.items(), key=lambda kv: (kv[0][0] != "dev", kv[0][0] == "both", kv[0][1])):
         print(f"{split:<9}{kind:<14}{ok:>6}{n:>7}{ok / n:>8.2f}")
