@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     query_cache: int = 2048
     refuse_threshold: float | None = None
     refuse_threshold_cross: float | None = None
+    answerer: Literal["similarity", "learned"] = "similarity"
+    learned_floor: float = 0.1
     max_question_chars: int = 4000
     max_article_bytes: int = 20_000_000
     mode: str = "answer"

@@ -86,3 +86,17 @@ def test_dev_questions_bar(assistant):
     failures = [f"{o.id}: {o.why}" for o in outcomes if not o.ok]
     assert len(outcomes) >= 14
     assert not failures, failures
+
+
+def test_learned_answerer_quotes_and_refuses(settings, pool):
+    """ARTICLE_CHAT_ANSWERER=learned: the learned ranker chooses, and still refuses what the article
+    does not say (real model, real store)."""
+    from assistant.service import Assistant
+
+    base = pool.get("default")
+    learned = Assistant(settings.model_copy(update={"answerer": "learned"}), base.embedder, base.store, base.indexed)
+    r = learned.ask("Where did Tokayev meet Macron?")
+    assert not r.refused and [c.paragraph for c in r.citations] == [9]
+    assert all(c.quote in c.text for c in r.citations)
+    assert learned.ask("Какую погоду ожидают в Астане на выходных?").refused
+    assert learned.ask("Скільки років Токаєву?").refused
