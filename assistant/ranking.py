@@ -17,6 +17,7 @@ from importlib import resources
 import numpy as np
 
 from assistant.answer_type import AnswerKind, sentence_kinds, wanted_kind
+from assistant.extractive import hubness
 from assistant.retrieval import Hit
 from index.embeddings import WordVectors
 from index.store import IndexedArticle
@@ -26,7 +27,6 @@ from index.text import terms
 # (translations sit at about 0.85-0.95, unrelated words at 0.65-0.80).
 COVERED = 0.8
 NEW_WORD = 0.75
-HUB_NEIGHBOURS = 10
 TOP_PARAGRAPHS = 3
 TOP_SENTENCES = 5
 
@@ -123,22 +123,6 @@ class ArticleProfile:
         rows = self.by_paragraph[self.indexed.sentences[row].paragraph]
         k = rows.index(row)
         return rows[max(0, k - 1) : k] + rows[k + 1 : k + 2]
-
-
-def hubness(vectors: np.ndarray, neighbours: int = HUB_NEIGHBOURS, chunk: int = 1024) -> np.ndarray:
-    """Mean similarity of each sentence to its nearest other sentences (a CSLS-style measure of how
-    generic it is), in chunks so a long article never needs the full n x n matrix."""
-    n = len(vectors)
-    if n < 2:
-        return np.zeros(n, dtype=np.float32)
-    k = min(neighbours, n - 1)
-    out = np.empty(n, dtype=np.float32)
-    for start in range(0, n, chunk):
-        sims = vectors[start : start + chunk] @ vectors.T
-        rows = np.arange(sims.shape[0])
-        sims[rows, rows + start] = -1.0
-        out[start : start + chunk] = np.partition(sims, n - k, axis=1)[:, n - k :].mean(axis=1)
-    return out
 
 
 def scope_rows(profile: ArticleProfile, hits: list[Hit]) -> list[int]:
