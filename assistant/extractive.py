@@ -94,7 +94,7 @@ def choose_evidence(
         hit = by_paragraph[sent.paragraph]
         dense = float(sims[i])
         score = float(ranking[i]) + PARAGRAPH_WEIGHT * hit.score + OVERLAP_WEIGHT * _overlap(query_terms, sent.text)
-        confidence = max(dense, hit.dense) + 0.1 * hit.lexical
+        confidence = similarity_confidence(dense, hit)
         scored.append(Evidence(sent, score, confidence))
     scored.sort(key=lambda e: e.score, reverse=True)
     chosen = scored[:1]
@@ -107,6 +107,11 @@ def choose_evidence(
     ):
         chosen.append(scored[1])
     return chosen
+
+
+def similarity_confidence(sentence_dense: float, hit: Hit) -> float:
+    """What the refusal thresholds are set on: the closer of sentence and paragraph, plus a little BM25."""
+    return max(sentence_dense, hit.dense) + 0.1 * hit.lexical
 
 
 def unknown_acronyms(question: str, vocabulary: set[str]) -> list[str]:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from assistant.ranking import COVERED, AnswerModel, ArticleProfile, Question, Ranked, rank
 from assistant.retrieval import Hit
-from index.store import SentenceRef
 
 # A second sentence joins the first when the model ranks it nearly as high and it stands next to
 # the first in the same paragraph (answers often run over two sentences).
@@ -16,32 +15,19 @@ SECOND_SENTENCE_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
-class Evidence:
-    sentence: SentenceRef
-    confidence: float
-
-
-@dataclass(frozen=True)
 class Choice:
-    evidence: list[Evidence]
-    probability: float
-    answerable: bool
+    rows: list[int]  # sentences to quote, in reading order
+    probability: float  # that the best one answers the question
 
 
-def choose_evidence(
-    profile: ArticleProfile, question: Question, hits: list[Hit], model: AnswerModel, threshold: float | None = None
-) -> Choice:
+def choose_evidence(profile: ArticleProfile, question: Question, hits: list[Hit], model: AnswerModel) -> Choice:
     """The best sentence, and its neighbour when the neighbour holds what the best one lacks."""
     ranked = rank(profile, question, hits, model)
     if not ranked.rows:
-        return Choice([], 0.0, False)
+        return Choice([], 0.0)
     rows = [ranked.rows[0], *_companions(profile, question, ranked)]
     sentences = profile.indexed.sentences
-    evidence = [
-        Evidence(sentences[r], ranked.probability) for r in sorted(rows, key=lambda r: (sentences[r].paragraph, sentences[r].start))
-    ]
-    limit = model.threshold if threshold is None else threshold
-    return Choice(evidence, ranked.probability, ranked.probability >= limit)
+    return Choice(sorted(rows, key=lambda r: (sentences[r].paragraph, sentences[r].start)), ranked.probability)
 
 
 def _companions(profile: ArticleProfile, question: Question, ranked: Ranked) -> list[int]:

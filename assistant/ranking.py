@@ -104,6 +104,8 @@ class ArticleProfile:
     """What the scorer needs of an article, computed once per indexed article."""
 
     def __init__(self, indexed: IndexedArticle) -> None:
+        if indexed.sentence_words is None:
+            raise ValueError("the article's word vectors are needed: VectorStore.with_words(indexed)")
         self.indexed = indexed
         self.language = indexed.article.meta.language
         self.hub = hubness(indexed.sentence_vectors)

@@ -47,7 +47,7 @@ class Assistant:
         if settings.answerer == "learned":
             from assistant.ranking import ArticleProfile, shipped_model
 
-            self.profile, self.answer_model = ArticleProfile(indexed), shipped_model()
+            self.profile, self.answer_model = ArticleProfile(store.with_words(indexed)), shipped_model()
         self.vocabulary = {t for p in indexed.article.paragraphs for t in terms(p.text)}
         self.claims = ClaimChecker(indexed, embedder)
         self.generator = None
@@ -172,20 +172,20 @@ class Assistant:
         from assistant.ranking import question_view
 
         words = self.embedder.encode_question(query)
-        choice = choose_evidence(
-            self.profile, question_view(query, language, words.embedding, words, asked=text), hits, self.answer_model, 0.0
-        )
+        choice = choose_evidence(self.profile, question_view(query, language, words.embedding, words, asked=text), hits, self.answer_model)
         by_paragraph = {h.paragraph: h for h in hits}
-        evidence = []
-        for e in choice.evidence:
-            hit = by_paragraph.get(e.sentence.paragraph)
-            row = self.indexed.sentences.index(e.sentence)
-            dense = float(self.indexed.sentence_vectors[row] @ words.embedding)
-            confidence = max(dense, hit.dense) + 0.1 * hit.lexical if hit else dense
-            evidence.append(extractive.Evidence(e.sentence, choice.probability, confidence))
-        if evidence:  # the refusal test reads the first; the best sentence's confidence decides
-            best = max(evidence, key=lambda e: e.confidence)
-            evidence = [extractive.Evidence(e.sentence, e.score, best.confidence) for e in evidence]
+        # Candidates come only from retrieved paragraphs; the refusal test reads the first
+        # sentence's confidence, so every quoted sentence carries the best one's.
+        confidence = max(
+            (
+                extractive.similarity_confidence(
+                    float(self.indexed.sentence_vectors[r] @ words.embedding), by_paragraph[self.indexed.sentences[r].paragraph]
+                )
+                for r in choice.rows
+            ),
+            default=0.0,
+        )
+        evidence = [extractive.Evidence(self.indexed.sentences[r], choice.probability, confidence) for r in choice.rows]
         return evidence, choice.probability >= self.settings.learned_floor
 
     def _summary(self, question: str, text: str, language: str, t0: float) -> AnswerResult:

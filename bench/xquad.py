@@ -50,7 +50,7 @@ def build(paragraphs: list[dict], store_dir: Path):
         paragraphs=paras,
     )
     store = VectorStore(chroma_client(store_dir), embedder, words_dir=store_dir / "words")
-    indexed = store.index(article)
+    indexed = store.with_words(store.index(article))
     return embedder, indexed, Retriever(store, indexed)
 
 

@@ -49,7 +49,7 @@ class IndexedArticle:
     sentences: list[SentenceRef]
     sentence_vectors: np.ndarray
     paragraph_vectors: np.ndarray
-    sentence_words: list[WordVectors]
+    sentence_words: list[WordVectors] | None = None  # filled by VectorStore.with_words when an answerer needs them
 
 
 def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):
@@ -179,12 +179,17 @@ class VectorStore:
                 sent_vecs.append(np.asarray(by_id[f"p{p.number}s{k}"][0], dtype=np.float32))
         dim = para_vecs.shape[1]
         sent_matrix = np.stack(sent_vecs) if sent_vecs else np.zeros((0, dim), dtype=np.float32)
-        words = self.sentence_words(name, [s.text for s in sentences])
-        return IndexedArticle(article, name, sentences, sent_matrix, para_vecs, words)
+        return IndexedArticle(article, name, sentences, sent_matrix, para_vecs)
 
-    def sentence_words(self, name: str, texts: list[str]) -> list[WordVectors]:
-        """Word vectors of every sentence, for word-level alignment with questions. Chroma keeps one
+    def with_words(self, indexed: IndexedArticle) -> IndexedArticle:
+        """The article with word vectors of every sentence, for word-level alignment with questions.
+        Only the learned answerer needs them, so they cost nothing until it asks. Chroma keeps one
         vector per item, so these live beside it in a file (float16), made again when missing."""
+        if indexed.sentence_words is None:
+            indexed.sentence_words = self._sentence_words(indexed.collection_name, [s.text for s in indexed.sentences])
+        return indexed
+
+    def _sentence_words(self, name: str, texts: list[str]) -> list[WordVectors]:
         path = self.words_dir / f"{name}.npz" if self.words_dir is not None else None
         if path is not None and path.exists():
             try:

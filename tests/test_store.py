@@ -76,13 +76,13 @@ def test_word_vectors_are_kept_beside_the_store_and_made_again_when_damaged(sett
     embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
     store = VectorStore(chroma_client(tmp_path / "chroma"), embedder, words_dir=tmp_path / "words")
     article = article_from_bytes(b"Title\n\nThe council met in Lviv on Monday. It approved the budget.\n", "w.txt", "w")
-    first = store.index(article)
+    first = store.with_words(store.index(article))
     path = tmp_path / "words" / f"{first.collection_name}.npz"
     assert path.exists()
     assert [w.words for w in first.sentence_words][1] == ["The", "council", "met", "in", "Lviv", "on", "Monday"]
-    again = store.index(article)
+    again = store.with_words(store.index(article))
     assert all(np.allclose(a.vectors, b.vectors, atol=1e-2) for a, b in zip(first.sentence_words, again.sentence_words, strict=True))
     path.write_bytes(b"not an npz file")
-    healed = store.index(article)
+    healed = store.with_words(store.index(article))
     assert "cannot be read" in caplog.text
     assert all(np.allclose(a.vectors, b.vectors, atol=1e-2) for a, b in zip(first.sentence_words, healed.sentence_words, strict=True))
