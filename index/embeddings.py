@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -17,6 +18,33 @@ DEFAULT_MODEL = "default"
 # A batch is padded to its longest text: a 4,000-character question must not make every short
 # question that shares its pass cost as much as itself.
 LONG_QUERY_CHARS = 300
+
+
+@dataclass
+class WordVectors:
+    """Words of a text as (start, end) character spans, with one unit vector per word."""
+
+    spans: list[tuple[int, int]]
+    vectors: np.ndarray
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
+
+
+def _words(tokenizer, prompt: str, text: str, tokens: np.ndarray) -> WordVectors:
+    encoded = tokenizer(prompt + text, return_offsets_mapping=True, truncation=True, max_length=512)
+    offsets = [(a - len(prompt), b - len(prompt)) for a, b in encoded["offset_mapping"]]
+    tokens = tokens[: len(offsets)]
+    spans, vectors = [], []
+    for m in _WORD.finditer(text):
+        rows = [i for i, (a, b) in enumerate(offsets) if b > a and a < m.end() and b > m.start()]
+        if not rows:
+            continue
+        v = tokens[rows].mean(axis=0)
+        spans.append((m.start(), m.end()))
+        vectors.append(v / (np.linalg.norm(v) or 1.0))
+    dim = tokens.shape[1] if tokens.ndim == 2 else 0
+    return WordVectors(spans, np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), dtype=np.float32))
 
 
 @dataclass
@@ -123,6 +151,22 @@ class Embedder(Embeddings):
                 self._cache.update(rows)
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
+
+    def word_vectors(self, texts: list[str], passage: bool = False) -> list[WordVectors]:
+        """Contextual vectors of each word (the mean of its sub-word tokens): a claim's word and
+        its translation in an article sentence meet at ~0.85-0.95 cosine, unrelated words lower."""
+        prompt = self._passage_prompt if passage else self._query_prompt
+        texts = list(texts)
+        if not texts:
+            return []
+        with self._lock:
+            out = self._model.encode(
+                texts, prompt=prompt, output_value="token_embeddings", batch_size=16, show_progress_bar=False, convert_to_numpy=False
+            )
+        return [
+            _words(self._model.tokenizer, prompt, text, np.asarray(tokens.float().cpu().numpy()))
+            for text, tokens in zip(texts, out, strict=True)
+        ]
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._passage_prompt)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'", "ʹ": "'"})
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
@@ -300,21 +301,38 @@ _RU_WORDS = set(
 )
 
 
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.UKRAINIAN, Language.RUSSIAN, Language.ENGLISH).build()
+
+
+_LINGUA = {"UKRAINIAN": "uk", "RUSSIAN": "ru", "ENGLISH": "en"}
+
+
+def language_scores(text: str) -> dict[str, float]:
+    """Confidence per language (uk, ru, en; they add up to 1) from lingua's statistical models."""
+    return {_LINGUA[v.language.name]: float(v.value) for v in _detector().compute_language_confidence_values(text)}
+
+
 def detect_language(text: str) -> str:
-    """uk / ru / en / other from letters and function words; Ukrainian and Russian share
-    most letters, so the letters only one of them has decide first."""
+    """uk / ru / en / other. Letters only one of Ukrainian and Russian has decide first; then
+    lingua (restricted to the three languages), with the function words as a tie-break."""
     low = normalize(text)
     raw = unicodedata.normalize("NFKC", text).lower()
     cyr = sum(1 for c in raw if "\u0400" <= c <= "\u04ff")
     lat = sum(1 for c in raw if "a" <= c <= "z")
     if cyr == 0 and lat == 0:
         return "other"
-    if cyr >= lat:
-        uk = sum(1 for c in raw if c in _UK_ONLY)
-        ru = sum(1 for c in raw if c in _RU_ONLY)
-        toks = set(_WORD.findall(low))
-        uk += 2 * len(toks & _UK_WORDS - _RU_WORDS)
-        ru += 2 * len(toks & _RU_WORDS - _UK_WORDS)
-        # Ukrainian writes і/ї/є where Russian has и/е, so Cyrillic text with no Ukrainian cue is Russian.
+    if cyr < lat:
+        return "en"
+    uk = sum(1 for c in raw if c in _UK_ONLY)
+    ru = sum(1 for c in raw if c in _RU_ONLY)
+    if uk != ru:
         return "uk" if uk > ru else "ru"
-    return "en"
+    scores = language_scores(text)
+    toks = set(_WORD.findall(low))
+    uk_score = scores.get("uk", 0.0) + 0.2 * len(toks & _UK_WORDS - _RU_WORDS)
+    ru_score = scores.get("ru", 0.0) + 0.2 * len(toks & _RU_WORDS - _UK_WORDS)
+    return "uk" if uk_score > ru_score else "ru"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.checkable import checkable, name_key, same_name, strip_preamble
+from assistant.checkable import DATA, name_key, opposites, parts, same_name, strip_preamble
 from assistant.claims import split_claims
 from assistant.models import QuestionError
 from assistant.summary import parse_request
@@ -119,20 +119,43 @@ def test_request_parsing():
 
 
 def test_names_meet_across_scripts():
-    assert name_key("Berlin") == name_key("Берлін") == name_key("Берлин")
+    assert same_name(name_key("Berlin"), name_key("Берлін")) and same_name(name_key("Берлін"), name_key("Берлин"))
     assert same_name(name_key("Парижі"), name_key("Paris"))
-    assert name_key("Росії") == name_key("Russia") == name_key("России")
-    assert name_key("Сі") == name_key("Xi")
+    assert same_name(name_key("Kuechly"), name_key("Кикли"))  # transliterations drift
+    assert same_name(name_key("NFL's"), name_key("NFL"))
     assert not same_name(name_key("Berlin"), name_key("Парижі"))
+    assert not same_name(name_key("Gazprom"), name_key("Нафтогазу"))
 
 
 def test_checkable_parts():
-    parts = checkable("Tokayev met Xi Jinping in November, not 7 years ago; he may go.", {"tokayev"})
-    assert [s for s, _ in parts.names] == ["Tokayev", "Xi", "Jinping"]  # both known names: checked one by one
-    assert parts.months == {11}  # "may" here is the verb
-    assert parts.numbers == {7.0}
-    assert parts.negated
-    assert not checkable("Кордон добре охороняють.").negated
-    assert checkable("який взагалі не охороняють").negated
+    p = parts("Tokayev met Xi Jinping in November, not 7 years ago; he may go.", "en", {name_key("Tokayev")})
+    assert [n.surface for n in p.names] == ["Tokayev", "Xi Jinping"]
+    assert [m for _, m, _, _ in p.months] == [11]  # "may" here is the verb
+    assert [n.values for n in p.numbers] == [{7.0}]
+    assert [w for w, _, _ in p.negations] == ["not"]
+    assert not parts("Кордон добре охороняють.", "uk").negations
+    assert parts("який взагалі не охороняють", "uk").negations
     assert strip_preamble("У статті сказано, що Дональд Лу запропонував 50 мільйонів.") == "Дональд Лу запропонував 50 мільйонів."
+    assert strip_preamble("За статтею, готівковий долар сягнув 9,50 грн.") == "Готівковий долар сягнув 9,50 грн."
     assert split_claims(" - one\n\n2) two \n• three") == ["one", "two", "three"]
+
+
+def test_numbers_in_three_languages():
+    def values(text: str, language: str) -> set[float]:
+        return set().union(*(n.values for n in parts(text, language).numbers))
+
+    assert values("курс 8,7080 грн", "uk") == values("a rate of 8.7080", "en") == {8.708}
+    assert values("1,813199 млрд грн", "uk") >= {1.813199e9} and values("1.813199 billion", "en") >= {1.813199e9}
+    assert values("married three times", "en") == {3.0} and values("чотири рази", "uk") == {4.0} and values("пятым городом", "ru") == {5.0}
+    assert values("2,000 spectators", "en") == {2000.0}
+    assert [n.kind for n in parts("in 2016 with 534 points", "en").numbers] == ["date", "number"]
+
+
+def test_opposites_and_language_lists_know_no_article():
+    """Opposite words meet across languages; the lists hold words, never this article's people or places."""
+    assert opposites()["fixed"] == "flexible" and opposites()["win"] == "lose"
+    assert set(parts("НБУ запровадив фіксований курс", "uk").concepts) == {"fixed"}
+    assert set(parts("the NBU moved to a flexible rate", "en").concepts) == {"flexible"}
+    text = " ".join((DATA / f"{language}.json").read_text(encoding="utf-8").lower() for language in ("en", "uk", "ru"))
+    for name in ("tokayev", "токаєв", "токаев", "macron", "макрон", "kazakh", "казах", "париж", "paris"):
+        assert name not in text
