@@ -22,7 +22,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*", re.UNICODE)
 _SOFT_C = re.compile(r"c(?=[eiy])")  # Latin "Central" meets "Центральна", as "Macron" meets "Макрон"
 _VOWELS = re.compile(r"[aeiou]+")
 _OPEN_QUOTES = "«\"“„'"
-NAME_RATIO = 0.6
+NAME_RATIO = 0.7
 
 
 @dataclass(frozen=True)
@@ -109,10 +109,10 @@ def _skeleton(key: str) -> str:
     return _VOWELS.sub("", key[1:]) if key else ""
 
 
-def same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str, loose: bool = True) -> bool:
     """Keys meet when one is the other inflected or transliterated: a common prefix of 5+ letters,
     or of 4 that leaves at most 3 letters of the shorter key ("parizhi"/"paris"), or the same
-    first letter and consonants ("kavenn"/"kawann" -> "kvnn")."""
+    first letter and consonants ("kavenn"/"kawann" -> "kvnn"); `loose`: also most letters in order."""
     if a == b:
         return True
     n = 0
@@ -127,7 +127,7 @@ def same_name(a: str, b: str) -> bool:
     if a and b and a[0] == b[0] and len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2:
         return True
     # Transliterations drift ("kuechly"/"kikli", "newton"/"niutona"): most letters in the same order.
-    return min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= NAME_RATIO
+    return loose and min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= NAME_RATIO
 
 
 @dataclass
@@ -161,13 +161,13 @@ class Parts:
 
 _NUMBER = {
     True: re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+(?:\.\d+)?"),
-    False: re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|\d+(?:[.,]\d+)?"),
+    False: re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)(?!\d)|\d+(?:[.,]\d+)?"),
 }
 
 
 def _value(surface: str, thousands_comma: bool) -> float:
     text = re.sub(r"[ \u00a0\u202f]", "", surface)
-    text = text.replace(",", "") if thousands_comma else text.replace(",", ".")
+    text = text.replace(",", "") if thousands_comma or "." in text else text.replace(",", ".")
     return float(text)
 
 
@@ -206,6 +206,8 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
             continue  # "COVID19", "Ту-154" keep their digits as part of a name
         value = _value(m.group(0), lex.thousands_comma)
         values = {value}
+        if re.fullmatch(r"\d{1,3},\d{3}", m.group(0)):  # "121,154": a thousands comma or a decimal one, by who wrote it
+            values |= {_value(m.group(0), True), _value(m.group(0), False)}
         after = [t for t in tokens if t[2] >= m.end()][:1]
         if after and (mult := _multiplier(after[0][1], lex)) is not None:
             values.add(value * mult)

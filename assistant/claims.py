@@ -46,6 +46,8 @@ class Thresholds:
     contradict_coverage: float = 0.6
     related_similarity: float = 0.82
     margin: float = 0.02
+    same_name: float = 0.88  # a name aligned to another spelling this closely is the same name
+    support_weakest: float = 0.0  # every meaningful word of a supported claim aligns at least this well
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -56,6 +58,7 @@ class Conflict:
     kind: str  # name | number | date | negation | antonym
     claim: str
     article: str
+    closeness: float = 0.0  # for a name: how close the two names' vectors are
 
 
 @dataclass
@@ -66,7 +69,9 @@ class Assessment:
     sentence: SentenceRef
     similarity: float
     coverage: float  # how well the claim's other meaningful words align to the sentence's (mean of best cosines; 1 = same word)
-    conflicts: list[Conflict] = field(default_factory=list)
+    all_conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)  # those that count under the thresholds (set by `decide`)
+    weakest: float = 1.0  # the claim's least well aligned meaningful word
     missing: list[str] = field(default_factory=list)  # checkable parts with no counterpart at all
     uncovered: list[str] = field(default_factory=list)
 
@@ -96,11 +101,17 @@ def decide(assessments: list[Assessment], th: Thresholds) -> tuple[str, Assessme
     """The verdict, the sentence it rests on, and the reason (a key of the language file's
     `reasons` and its values)."""
     ranked = sorted(assessments, key=lambda a: -a.score)
+    for a in ranked:
+        a.conflicts = [c for c in a.all_conflicts if not (c.kind == "name" and c.closeness >= th.same_name)]
     contra = [a for a in ranked if a.conflicts and a.similarity >= th.contradict_similarity and a.coverage >= th.contradict_coverage]
     clean = [
         a
         for a in ranked
-        if not a.conflicts and not a.missing and a.similarity >= th.support_similarity and a.coverage >= th.support_coverage
+        if not a.conflicts
+        and not a.missing
+        and a.similarity >= th.support_similarity
+        and a.coverage >= th.support_coverage
+        and a.weakest >= th.support_weakest
     ]
     if contra and (not clean or contra[0].score >= clean[0].score):
         c = contra[0].conflicts[0]
@@ -161,11 +172,11 @@ class ClaimChecker:
     def assess(self, claim: str, language: str, only: set[int] | None = None) -> list[Assessment]:
         """The closest sentences, each compared with the claim."""
         core = strip_preamble(claim)
+        claim_words = self.embedder.word_vectors([core])[0]  # first: its pass also gives the claim's vector
         ranked = self._ranked(core, only)[:CANDIDATES]
         if not ranked:
             return []
         claim_parts = parts(core, language, self.known)
-        claim_words = self.embedder.word_vectors([core])[0]
         self._prepare([r for r, _ in ranked])
         same = language == self.language
         return [self._compare(core, claim_parts, claim_words, r, sim, same) for r, sim in ranked]
@@ -215,21 +226,24 @@ class ClaimChecker:
         matched_names: set[int] = set()
         for n in claim.names:
             hit = [i for i, sn in enumerate(said.names) if _name_meets(n, sn)]
-            j, c = best(n.start, n.end)
             if hit:
                 matched_names.update(hit)
                 continue
-            if any(same_name(k, sk) for k in n.keys for sk in sentence_keys if len(sk) > 2) or c >= ALIGN_NAME:
-                matched_names.update(i for i, sn in enumerate(said.names) if inside(j, sn.start, sn.end))
-                continue
-            others = [
-                sn for i, sn in enumerate(said.names) if i not in matched_names and not any(_name_meets(cn, sn) for cn in claim.names)
-            ]
-            rival = next((sn for sn in others if inside(j, sn.start, sn.end)), None)
+            j, c = best(n.start, n.end)
+            others = [i for i, sn in enumerate(said.names) if i not in matched_names and not any(_name_meets(cn, sn) for cn in claim.names)]
+            rival = next((i for i in others if inside(j, said.names[i].start, said.names[i].end)), None)
             if rival is not None:
-                out.conflicts.append(Conflict("name", n.surface, rival.surface))
-            else:
+                # It aligns into another name: the same one spelled past recognition ("Wales"/"Уэльсе")
+                # when the vectors all but coincide (`Thresholds.same_name`), else someone else in the
+                # same place ("Газпрому"/"Нафтогазу").
+                matched_names.add(rival)
+                out.all_conflicts.append(Conflict("name", n.surface, said.names[rival].surface, c))
+                continue
+            if any(same_name(k, sk, loose=False) for k in n.keys for sk in sentence_keys if len(sk) > 3) or c >= ALIGN_NAME:
+                continue
+            if c < ALIGN_WORD or others:
                 out.missing.append(n.surface)
+            # else: nothing else stands where it aligns ("Greens" / "зелёные"): a word like any other
         claim_values = set().union(*(x.values for x in claim.numbers)) if claim.numbers else set()
         for x in claim.numbers:
             if any(x.values & y.values for y in said.numbers):
@@ -238,7 +252,7 @@ class ClaimChecker:
             if rivals:
                 j, _ = best(x.start, x.end)
                 rival = next((y for y in rivals if inside(j, y.start, y.end)), rivals[0])
-                out.conflicts.append(Conflict(x.kind, x.surface, rival.surface))
+                out.all_conflicts.append(Conflict(x.kind, x.surface, rival.surface))
             else:
                 out.missing.append(x.surface)
         claim_months = {m for _, m, _, _ in claim.months}
@@ -247,7 +261,7 @@ class ClaimChecker:
                 continue
             rivals = [s for s, m, _, _ in said.months if m not in claim_months]
             if rivals:
-                out.conflicts.append(Conflict("date", surface, rivals[0]))
+                out.all_conflicts.append(Conflict("date", surface, rivals[0]))
             else:
                 out.missing.append(surface)
         # A negation counts where what it negates is what the claim and the sentence share
@@ -255,14 +269,16 @@ class ClaimChecker:
         claim_neg = [w for w, a, b in claim.negations if best(a, b)[1] >= ALIGN_WORD]
         said_neg = [w for w, a, b in said.negations if _aligned_to(cos, sw.spans, a, b) >= ALIGN_WORD]
         if claim_neg and not said.negations:
-            out.conflicts.append(Conflict("negation", claim_neg[0], ""))
+            out.all_conflicts.append(Conflict("negation", claim_neg[0], ""))
         elif said_neg and not claim.negations:
-            out.conflicts.append(Conflict("negation", "", said_neg[0]))
+            out.all_conflicts.append(Conflict("negation", "", said_neg[0]))
         flip = opposites()
         for concept, word in claim.concepts.items():
             other = flip.get(concept)
             if other and other in said.concepts and concept not in said.concepts:
-                out.conflicts.append(Conflict("antonym", word, said.concepts[other]))
+                out.all_conflicts.append(Conflict("antonym", word, said.concepts[other]))
+            elif concept not in said.concepts:
+                out.missing.append(word)  # "lost" must meet a word for losing, not just a word near it
         sentence_terms = self._terms[row]
         found = []
         for word, start, end in claim.content:
@@ -272,6 +288,7 @@ class ClaimChecker:
             if closeness < ALIGN_WORD:
                 out.uncovered.append(word)
         out.coverage = float(np.mean(found)) if found else 1.0
+        out.weakest = float(min(found)) if found else 1.0
         return out
 
     def _citation(self, a: Assessment) -> Citation:

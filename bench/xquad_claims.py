@@ -179,7 +179,7 @@ def build_xquad(limit: int | None = None, seed: int = 12) -> tuple[list[dict], l
             if re.search(r"\b(not|n't|no|never|without)\b", s, re.I):
                 continue
             m = _AUX.search(s)
-            if m and rng.random() < 0.6:
+            if m:
                 claims.append(
                     {"article": a, "fold": fold, "label": "contradicted", "kind": "negation", "claim": s[: m.end()] + " not" + s[m.end() :]}
                 )
@@ -187,7 +187,7 @@ def build_xquad(limit: int | None = None, seed: int = 12) -> tuple[list[dict], l
     for a in range(n):
         other = per_article[(a + 1 + a % 7) % n] if n > 1 else []
         pool = list(dict.fromkeys(s for s, *_ in other))
-        for s in rng.sample(pool, min(len(pool), 15)):
+        for s in rng.sample(pool, min(len(pool), 20)):
             claims.append({"article": a, "fold": a % FOLDS, "label": "not_in_article", "kind": "other article", "claim": s})
     return claims, articles
 
@@ -225,6 +225,8 @@ GRID = {
     "contradict_coverage": [0.60, 0.70, 0.74, 0.76, 0.78, 0.80, 0.82, 0.84],
     "related_similarity": [0.76, 0.78, 0.80, 0.82, 0.84, 0.86],
     "margin": [0.0, 0.01, 0.02, 0.04],
+    "same_name": [0.80, 0.82, 0.84, 0.86, 0.88, 0.90, 0.92, 1.01],
+    "support_weakest": [0.0, 0.66, 0.68, 0.70, 0.72, 0.74, 0.76, 0.78],
 }
 
 
