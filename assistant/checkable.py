@@ -126,8 +126,38 @@ def same_name(a: str, b: str, loose: bool = True) -> bool:
     short, long = sorted((sa, sb), key=len)
     if a and b and a[0] == b[0] and len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2:
         return True
-    # Transliterations drift ("kuechly"/"kikli", "newton"/"niutona"): most letters in the same order.
-    return loose and min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= NAME_RATIO
+    if not loose:
+        return False
+    # Transliterations drift ("geelong"/"dzhilong", "newton"/"niutona"): the same sounding consonants,
+    # or most letters in the same order.
+    ka, kb = sound_key(a), sound_key(b)
+    short, long = sorted((ka, kb), key=len)
+    if len(short) >= 2 and (ka == kb or (len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2)):
+        return True
+    return min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= NAME_RATIO
+
+
+_SOUNDS = (
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("shch", "s"),
+    ("sh", "s"),
+    ("kh", "h"),
+    ("ch", "c"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("g", "j"),
+)
+
+
+def sound_key(key: str) -> str:
+    """The consonants of a folded name as they sound, whatever the script it came from."""
+    for a, b in _SOUNDS:
+        key = key.replace(a, b)
+    key = re.sub(r"[aeiouyvwh]", "", key)
+    return re.sub(r"(.)\1+", r"\1", key)
 
 
 @dataclass

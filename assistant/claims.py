@@ -59,6 +59,9 @@ class Conflict:
     claim: str
     article: str
     closeness: float = 0.0  # for a name: how close the two names' vectors are
+    # For a name: the article mentions the claim's name somewhere (a swap puts in a name of the same
+    # article); one it never mentions may be a spelling or translation the checker cannot confirm.
+    attested: bool = True
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Assessment:
     conflicts: list[Conflict] = field(default_factory=list)  # those that count under the thresholds (set by `decide`)
     weakest: float = 1.0  # the claim's least well aligned meaningful word
     missing: list[str] = field(default_factory=list)  # checkable parts with no counterpart at all
+    unsure: list[str] = field(default_factory=list)  # names that may or may not be the sentence's (set by `decide`)
     uncovered: list[str] = field(default_factory=list)
 
     @property
@@ -102,13 +106,16 @@ def decide(assessments: list[Assessment], th: Thresholds) -> tuple[str, Assessme
     `reasons` and its values)."""
     ranked = sorted(assessments, key=lambda a: -a.score)
     for a in ranked:
-        a.conflicts = [c for c in a.all_conflicts if not (c.kind == "name" and c.closeness >= th.same_name)]
+        same = [c for c in a.all_conflicts if c.kind == "name" and c.closeness >= th.same_name]
+        a.conflicts = [c for c in a.all_conflicts if c not in same and c.attested]
+        a.unsure = [c.claim for c in a.all_conflicts if c not in same and not c.attested]
     contra = [a for a in ranked if a.conflicts and a.similarity >= th.contradict_similarity and a.coverage >= th.contradict_coverage]
     clean = [
         a
         for a in ranked
         if not a.conflicts
         and not a.missing
+        and not a.unsure
         and a.similarity >= th.support_similarity
         and a.coverage >= th.support_coverage
         and a.weakest >= th.support_weakest
@@ -122,8 +129,8 @@ def decide(assessments: list[Assessment], th: Thresholds) -> tuple[str, Assessme
         return "supported", clean[0], "supported", {}
     best = ranked[0]
     if best.similarity >= th.related_similarity:
-        if best.missing:
-            return "not_verified", best, "missing", {"parts": ", ".join(best.missing)}
+        if best.missing or best.unsure:
+            return "not_verified", best, "missing", {"parts": ", ".join(best.missing + best.unsure)}
         if best.conflicts:
             c = best.conflicts[0]
             return "not_verified", best, "missing", {"parts": c.claim}
@@ -145,6 +152,7 @@ class ClaimChecker:
         self.rows = np.array([i for i, s in enumerate(indexed.sentences) if s.paragraph in searchable], dtype=int)
         self._words: dict[int, WordVectors] = {}
         self._parts: dict[int, Parts] = {}
+        self._mentioned: dict[tuple[str, ...], bool] = {}
         self._terms = [set(terms(s.text)) for s in indexed.sentences]
 
     def check(self, claim: str, language: str, only: set[int] | None = None) -> ClaimCheck:
@@ -177,7 +185,7 @@ class ClaimChecker:
         if not ranked:
             return []
         claim_parts = parts(core, language, self.known)
-        self._prepare([r for r, _ in ranked])
+        self.prepare([r for r, _ in ranked])
         same = language == self.language
         return [self._compare(core, claim_parts, claim_words, r, sim, same) for r, sim in ranked]
 
@@ -192,7 +200,9 @@ class ClaimChecker:
         order = np.argsort(-(sims + OVERLAP_WEIGHT * overlap))
         return [(int(rows[i]), float(sims[i])) for i in order]
 
-    def _prepare(self, rows: list[int]) -> None:
+    def prepare(self, rows: list[int] | None = None) -> None:
+        """Word vectors and checkable parts of these sentences (all when None), computed once."""
+        rows = [int(r) for r in self.rows] if rows is None else rows
         missing = [r for r in rows if r not in self._words]
         if missing:
             texts = [self.indexed.sentences[r].text for r in missing]
@@ -237,7 +247,7 @@ class ClaimChecker:
                 # when the vectors all but coincide (`Thresholds.same_name`), else someone else in the
                 # same place ("Газпрому"/"Нафтогазу").
                 matched_names.add(rival)
-                out.all_conflicts.append(Conflict("name", n.surface, said.names[rival].surface, c))
+                out.all_conflicts.append(Conflict("name", n.surface, said.names[rival].surface, c, self._in_article(n)))
                 continue
             if any(same_name(k, sk, loose=False) for k in n.keys for sk in sentence_keys if len(sk) > 3) or c >= ALIGN_NAME:
                 continue
@@ -268,9 +278,9 @@ class ClaimChecker:
         # ("не запрошували" / "invited"), not in a clause the claim does not touch.
         claim_neg = [w for w, a, b in claim.negations if best(a, b)[1] >= ALIGN_WORD]
         said_neg = [w for w, a, b in said.negations if _aligned_to(cos, sw.spans, a, b) >= ALIGN_WORD]
-        if claim_neg and not said.negations:
+        if claim_neg and not said_neg:
             out.all_conflicts.append(Conflict("negation", claim_neg[0], ""))
-        elif said_neg and not claim.negations:
+        elif said_neg and not claim_neg:
             out.all_conflicts.append(Conflict("negation", "", said_neg[0]))
         flip = opposites()
         for concept, word in claim.concepts.items():
@@ -290,6 +300,13 @@ class ClaimChecker:
         out.coverage = float(np.mean(found)) if found else 1.0
         out.weakest = float(min(found)) if found else 1.0
         return out
+
+    def _in_article(self, n: Name) -> bool:
+        """Whether the article mentions this name anywhere: a swap puts in a name of the same article."""
+        key = tuple(n.keys)
+        if key not in self._mentioned:
+            self._mentioned[key] = any(same_name(k, x) for k in n.keys for x in self.known if len(x) > 2)
+        return self._mentioned[key]
 
     def _citation(self, a: Assessment) -> Citation:
         return self._citation_row(a.row, a.similarity)

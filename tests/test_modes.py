@@ -148,7 +148,7 @@ def test_numbers_in_three_languages():
     assert values("курс 8,7080 грн", "uk") == values("a rate of 8.7080", "en") == {8.708}
     assert values("1,813199 млрд грн", "uk") >= {1.813199e9} and values("1.813199 billion", "en") >= {1.813199e9}
     assert values("married three times", "en") == {3.0} and values("чотири рази", "uk") == {4.0} and values("пятым городом", "ru") == {5.0}
-    assert values("2,000 spectators", "en") == {2000.0}
+    assert 2000.0 in values("2,000 spectators", "en") and 2000.0 in values("2 000 глядачів", "uk")
     assert [n.kind for n in parts("in 2016 with 534 points", "en").numbers] == ["date", "number"]
 
 
