@@ -41,6 +41,7 @@ class Lexicon:
     concepts: dict[str, tuple[str, ...]]
     stopwords: frozenset[str]
     titles: frozenset[str]
+    pronouns: frozenset[str]
     preamble: re.Pattern
     reasons: dict[str, str]
 
@@ -69,6 +70,7 @@ def lexicon(language: str) -> Lexicon:
         concepts={k: tuple(normalize(w) for w in v) for k, v in raw["concepts"].items()},
         stopwords=frozenset(normalize(w) for w in raw["stopwords"]),
         titles=frozenset(normalize(w) for w in raw["titles"]),
+        pronouns=frozenset(normalize(w) for w in raw["pronouns"]),
         preamble=re.compile(rf"^\s*(?:{preambles})\s*[:,]?\s*", re.IGNORECASE),
         reasons=raw["reasons"],
     )
