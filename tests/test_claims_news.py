@@ -20,7 +20,7 @@ def _check(pool, row: dict):
     return pool.get(str(NEWS / row["article"])).ask(row["claim"], mode="check")
 
 
-@pytest.mark.parametrize("claim_id", CASES := [])
+@pytest.mark.parametrize("claim_id", ["n01", "n02", "n04", "n07", "n08", "n10", "n12", "n20", "n34", "n36"])
 def test_hand_written_claims_get_their_verdict(pool, claim_id):
     row = ROWS[claim_id]
     result = _check(pool, row)
