@@ -95,7 +95,8 @@ def claim_language(text: str, article_language: str) -> str:
     """The claim's language; Cyrillic that could be either Ukrainian or Russian ("Казахстан
     вступить до НАТО") is taken to be in the article's language."""
     language = detect_language(text)
-    if language in ("uk", "ru") and article_language in ("uk", "ru"):
+    letters = set(text.lower())
+    if language in ("uk", "ru") and article_language in ("uk", "ru") and not letters & set("іїєґыэъё"):
         scores = language_scores(text)
         if abs(scores.get("uk", 0.0) - scores.get("ru", 0.0)) < AMBIGUOUS_UK_RU:
             return article_language
