@@ -124,7 +124,7 @@ def decide(assessments: list[Assessment], th: Thresholds) -> tuple[str, Assessme
     ]
     # A contradiction comes from the sentence the claim is closest to: not from a farther one while a
     # closer sentence differs in nothing ("Paris"/"Астані" in the next paragraph).
-    agreeing = max((a.score for a in ranked if not a.conflicts and not a.missing), default=0.0)
+    agreeing = max((a.score for a in ranked if not a.conflicts and not a.missing and not a.unsure), default=0.0)
     if contra and contra[0].score >= agreeing:
         c = contra[0].conflicts[0]
         return "contradicted", contra[0], f"contradicted_{c.kind}", {"claim": c.claim, "article": c.article}
