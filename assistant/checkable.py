@@ -1,102 +1,120 @@
-"""The parts of a claim that can be checked without a language model, in uk, ru and en:
-names and places (across scripts), numbers, months, and negation.
+"""The parts of a claim (or of an article's sentence) that can be checked without a language
+model: names, numbers, dates, negation and words with an opposite ("won"/"lost").
 
-Everything here is lexical and deliberately small; `claims.py` decides what the parts mean."""
+The words of each language live in `assistant/data/{en,uk,ru}.json` and the opposite pairs in
+`assistant/data/opposites.json`; none of them is about any article. `claims.py` decides what the
+parts mean."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import cache, lru_cache
+from pathlib import Path
 
 from index.text import fold, normalize
 
-# Common places and peoples whose spellings differ too much across the three languages for the
-# script-blind key to meet ("Росія"/"Russia", "Китай"/"China", "Пекін"/"Beijing"). Keys are
-# prefixes of folded words.
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "russia": ("russ", "rosi", "ross", "rf"),
-    "china": ("khin", "kita", "knr", "prc"),
-    "germany": ("germa", "nimech", "nemets", "frg"),
-    "france": ("frank", "frants"),
-    "turkey": ("turk", "turech", "turts"),
-    "europe": ("europ", "evrop", "eu", "es"),
-    "usa": ("ssha", "usa", "us", "amerik"),
-    "japan": ("japan", "iapon", "japon"),
-    "ukraine": ("ukrain",),
-    "kazakhstan": ("kazakh",),
-    "beijing": ("beiji", "pekin"),
-    "moscow": ("mosk",),
-    "xi": ("si", "ksi", "tszinpin", "jinpin", "dzhinpin"),
-    "tokayev": ("tokai", "tokae"),
-}
-_MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("january", "jan", "січ", "январ"),
-    2: ("february", "feb", "лют", "феврал"),
-    3: ("march", "берез", "март"),
-    4: ("april", "квіт", "апрел"),
-    5: ("may", "травн", "травен", "мая", "май"),
-    6: ("june", "червн", "червен", "июн"),
-    7: ("july", "липн", "липен", "июл"),
-    8: ("august", "серпн", "серпен", "август"),
-    9: ("september", "sept", "верес", "сентябр"),
-    10: ("october", "oct", "жовт", "октябр"),
-    11: ("november", "nov", "листопад", "ноябр"),
-    12: ("december", "dec", "груд", "декабр"),
-}
-NUMBER_WORDS: dict[str, int] = {
-    **dict.fromkeys(("one", "один", "одна", "одно", "одним", "одному"), 1),
-    **dict.fromkeys(("two", "два", "дві", "две", "двох", "двух"), 2),
-    **dict.fromkeys(("three", "три", "трьох", "трёх", "трех"), 3),
-    **dict.fromkeys(("four", "чотири", "четыре", "чотирьох", "четырёх", "четырех"), 4),
-    **dict.fromkeys(("five", "п'ять", "пять", "п'яти", "пяти"), 5),
-    **dict.fromkeys(("six", "шість", "шесть", "шести", "шістьох"), 6),
-    **dict.fromkeys(("seven", "сім", "семь", "семи", "сімох"), 7),
-    **dict.fromkeys(("eight", "вісім", "восемь", "восьми"), 8),
-    **dict.fromkeys(("nine", "дев'ять", "девять", "дев'яти", "девяти"), 9),
-    **dict.fromkeys(("ten", "десять", "десяти"), 10),
-    **dict.fromkeys(("twenty", "двадцять", "двадцать"), 20),
-    **dict.fromkeys(("hundred", "сто"), 100),
-}
-# Words that turn a statement around. Presence is compared, not counted: "not Russia ... will not
-# bow" and "it was not Russia" agree.
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|n't|cannot|refus\w*|declin\w*|stop\w*|ceas\w*|neither|nor|without"
-    r"|не|ні|ни|нет|ніколи|никогда|без|відмов\w*|отказ\w*|перестан\w*|перестал\w*|перестав\w*|припин\w*|прекрат\w*"
-    r"|жоден|жодн\w*|никак\w*)\b|n't\b",
-    re.IGNORECASE,
-)
-_PREAMBLE = re.compile(
-    r"^\s*(?:(?:the\s+)?article\s+(?:says|claims|states|reports)(?:\s+that)?|according\s+to\s+the\s+article,?"
-    r"|(?:у|в)\s+статт[іи]\s+(?:сказано|йдеться|говориться|стверджується|пишуть)(?:,?\s*(?:що|что))?"
-    r"|(?:в\s+)?стать[еяи]\s+(?:сказано|говорится|утверждается|пишут)(?:,?\s*что)?"
-    r"|стаття\s+стверджує(?:,?\s*що)?|статья\s+утверждает(?:,?\s*что)?)\s*[:,]?\s*",
-    re.IGNORECASE,
-)
-_SOFT_C = re.compile(r"c(?=[eiy])")  # Latin "Central" meets "Центральна", as "Macron" meets "Макрон"
-_TITLES = {"st", "mr", "mrs", "ms", "dr", "sir", "president", "prime", "minister", "the", "a", "an"}
+DATA = Path(__file__).with_name("data")
+LANGUAGES = ("en", "uk", "ru")
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*", re.UNICODE)
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
+_SOFT_C = re.compile(r"c(?=[eiy])")  # Latin "Central" meets "Центральна", as "Macron" meets "Макрон"
+_VOWELS = re.compile(r"[aeiou]+")
+_OPEN_QUOTES = "«\"“„'"
+NAME_RATIO = 0.7
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's lists, compiled for matching."""
+
+    language: str
+    negation_words: frozenset[str]
+    negation_prefixes: tuple[str, ...]
+    number_words: dict[str, int]
+    number_stems: dict[str, int]
+    multipliers: dict[str, int]
+    thousands_comma: bool
+    months: dict[int, tuple[str, ...]]
+    ambiguous_months: frozenset[str]
+    concepts: dict[str, tuple[str, ...]]
+    stopwords: frozenset[str]
+    titles: frozenset[str]
+    pronouns: frozenset[str]
+    preamble: re.Pattern
+    reasons: dict[str, str]
+
+
+def _matches(token: str, patterns: tuple[str, ...] | list[str]) -> bool:
+    return any(token.startswith(p[:-1]) if p.endswith("*") else token == p for p in patterns)
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """The lists of a language; an unknown language gets English's."""
+    name = language if language in LANGUAGES else "en"
+    raw = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+    negation = [normalize(w) for w in raw["negation"]]
+    preambles = "|".join(f"(?:{p})" for p in raw["preambles"])
+    return Lexicon(
+        language=name,
+        negation_words=frozenset(w for w in negation if not w.endswith("*")),
+        negation_prefixes=tuple(w for w in negation if w.endswith("*")),
+        number_words={normalize(k): v for k, v in raw["number_words"].items()},
+        number_stems={normalize(k): v for k, v in raw["number_stems"].items()},
+        multipliers={normalize(k): v for k, v in raw["multipliers"].items()},
+        thousands_comma=bool(raw["thousands_comma"]),
+        months={int(k): tuple(normalize(w) for w in v) for k, v in raw["months"].items()},
+        ambiguous_months=frozenset(normalize(w) for w in raw["ambiguous_months"]),
+        concepts={k: tuple(normalize(w) for w in v) for k, v in raw["concepts"].items()},
+        stopwords=frozenset(normalize(w) for w in raw["stopwords"]),
+        titles=frozenset(normalize(w) for w in raw["titles"]),
+        pronouns=frozenset(normalize(w) for w in raw["pronouns"]),
+        preamble=re.compile(rf"^\s*(?:{preambles})\s*[:,]?\s*", re.IGNORECASE),
+        reasons=raw["reasons"],
+    )
+
+
+@lru_cache(maxsize=1)
+def opposites() -> dict[str, str]:
+    """concept -> its opposite, both ways."""
+    pairs = json.loads((DATA / "opposites.json").read_text(encoding="utf-8"))["pairs"]
+    return {**{a: b for a, b in pairs}, **{b: a for a, b in pairs}}
+
+
+def number_words() -> dict[str, int]:
+    """Every language's number words in one table ("three", "чотири", "пять")."""
+    table: dict[str, int] = {}
+    for language in LANGUAGES:
+        table.update(lexicon(language).number_words)
+    return table
 
 
 def strip_preamble(claim: str) -> str:
     """ "The article says Tokayev met Macron" -> "Tokayev met Macron": the frame is not the claim."""
-    core = _PREAMBLE.sub("", claim, count=1).strip()
+    core = claim.strip()
+    for language in LANGUAGES:
+        stripped = lexicon(language).preamble.sub("", core, count=1).strip()
+        if stripped != core:
+            core = stripped
+            break
     return core[:1].upper() + core[1:] if core else claim.strip()
 
 
 def name_key(word: str) -> str:
-    """One key for a name in any of the three scripts: an alias when one is known, else the
-    script-blind fold."""
-    key = fold(_SOFT_C.sub("ts", normalize(word)))
-    for canonical, prefixes in _ALIASES.items():
-        if any(key == p if len(p) <= 3 else key.startswith(p) for p in prefixes):
-            return canonical
-    return key
+    """One key for a name in any of the three scripts: the script-blind fold ("NFL's" -> "nfl")."""
+    return fold(_SOFT_C.sub("ts", re.sub(r"'s$", "", normalize(word))))
 
 
-def same_name(a: str, b: str) -> bool:
-    """Keys meet when one is the other inflected: a common prefix of 5+ letters, or of 4 that
-    leaves at most 3 letters of the shorter key ("parizhi"/"paris", "makronom"/"makron")."""
+def _skeleton(key: str) -> str:
+    return _VOWELS.sub("", key[1:]) if key else ""
+
+
+def same_name(a: str, b: str, loose: bool = True) -> bool:
+    """Keys meet when one is the other inflected or transliterated: a common prefix of 5+ letters,
+    or of 4 that leaves at most 3 letters of the shorter key ("parizhi"/"paris"), or the same
+    first letter and consonants ("kavenn"/"kawann" -> "kvnn"); `loose`: also most letters in order."""
     if a == b:
         return True
     n = 0
@@ -104,100 +122,209 @@ def same_name(a: str, b: str) -> bool:
         if x != y:
             break
         n += 1
-    return n >= 5 or (n >= 4 and n >= min(len(a), len(b)) - 3)
+    if n >= 5 or (n >= 4 and n >= min(len(a), len(b)) - 3):
+        return True
+    sa, sb = _skeleton(a), _skeleton(b)
+    short, long = sorted((sa, sb), key=len)
+    if a and b and a[0] == b[0] and len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2:
+        return True
+    if not loose:
+        return False
+    # Transliterations drift ("geelong"/"dzhilong", "newton"/"niutona"): the same sounding consonants,
+    # or most letters in the same order.
+    ka, kb = sound_key(a), sound_key(b)
+    short, long = sorted((ka, kb), key=len)
+    if len(short) >= 2 and (ka == kb or (len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2)):
+        return True
+    return min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= NAME_RATIO
+
+
+_SOUNDS = (
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("shch", "s"),
+    ("sh", "s"),
+    ("kh", "h"),
+    ("ch", "c"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("g", "j"),
+)
+
+
+def sound_key(key: str) -> str:
+    """The consonants of a folded name as they sound, whatever the script it came from."""
+    for a, b in _SOUNDS:
+        key = key.replace(a, b)
+    key = re.sub(r"[aeiouyvwh]", "", key)
+    return re.sub(r"(.)\1+", r"\1", key)
 
 
 @dataclass
-class Checkable:
-    """Names are groups of capitalised words ("Emmanuel Macron"): one matched word matches the group."""
-
-    names: list[tuple[str, list[str]]] = field(default_factory=list)
-    numbers: set[float] = field(default_factory=set)
-    months: set[int] = field(default_factory=set)
-    month_words: list[str] = field(default_factory=list)
-    negated: bool = False
+class Name:
+    surface: str
+    keys: list[str]
+    start: int
+    end: int
 
 
-def _numbers(text: str) -> set[float]:
-    found = {float(m.group(0).replace(",", ".")) for m in _DIGITS.finditer(text)}
-    for token in _TOKEN.findall(normalize(text)):
-        if token in NUMBER_WORDS:
-            found.add(float(NUMBER_WORDS[token]))
-    return found
+@dataclass
+class Number:
+    surface: str
+    values: set[float]
+    kind: str  # number | date (a year)
+    start: int
+    end: int
 
 
-def month_words(text: str) -> list[tuple[str, int]]:
-    """(word as written, month number) for every month named in the text."""
-    found = []
-    for m in _TOKEN.finditer(text):
-        token = normalize(m.group(0))
-        if token == "may" and not re.search(r"(?:\bin|\d)\s*$", text[: m.start()], re.I) and not re.match(r"\s*\d", text[m.end() :]):
-            continue  # the verb, not the month
-        for month, stems in _MONTHS.items():
-            if any(token.startswith(s) for s in stems):
-                found.append((m.group(0), month))
-    return found
+@dataclass
+class Parts:
+    """What can be checked in a text. Spans are character offsets into that text."""
+
+    names: list[Name] = field(default_factory=list)
+    numbers: list[Number] = field(default_factory=list)
+    months: list[tuple[str, int, int, int]] = field(default_factory=list)  # (surface, month, start, end)
+    # (negating word, where it starts, where the word it negates ends): "не запрошували", "did not receive"
+    negations: list[tuple[str, int, int]] = field(default_factory=list)
+    concepts: dict[str, str] = field(default_factory=dict)  # concept -> the word that says it
+    content: list[tuple[str, int, int]] = field(default_factory=list)  # (word, start, end) of other meaningful words
 
 
-def _months(text: str) -> set[int]:
-    return {month for _, month in month_words(text)}
+_NUMBER = {
+    True: re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d+(?:\.\d+)?"),
+    False: re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)(?!\d)|\d+(?:[.,]\d+)?"),
+}
 
 
-def _name_groups(text: str, known: set[str]) -> list[tuple[str, list[str]]]:
-    """Runs of capitalised words ("Emmanuel Macron", "European Union"); a run of names the article
-    knows each on its own is split ("В Париже Токаев": two names). A sentence's first word counts
-    only when it is a known name or an alias ("Tokayev met", not "Border of"); titles never do."""
-    runs: list[list[tuple[str, str]]] = []
+def _value(surface: str, thousands_comma: bool) -> float:
+    text = re.sub(r"[ \u00a0\u202f]", "", surface)
+    text = text.replace(",", "") if thousands_comma or "." in text else text.replace(",", ".")
+    return float(text)
+
+
+def _month(token: str, lex: Lexicon) -> int | None:
+    for month, patterns in lex.months.items():
+        if _matches(token, patterns):
+            return month
+    return None
+
+
+def _number_word(token: str, lex: Lexicon) -> int | None:
+    if token in lex.number_words:
+        return lex.number_words[token]
+    for stem, value in lex.number_stems.items():
+        if token.startswith(stem) and len(token) - len(stem) <= 4 and not any(ch.isdigit() for ch in token):
+            return value
+    return None
+
+
+def _multiplier(token: str, lex: Lexicon) -> int | None:
+    for word, value in lex.multipliers.items():
+        if _matches(token, (word,)):
+            return value
+    return None
+
+
+def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
+    """Names, numbers, months, negation, opposite-bearing words and the remaining content words."""
+    lex = lexicon(language)
+    known = known or set()
+    out = Parts()
+    tokens = [(m.group(0), normalize(m.group(0)), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    taken: set[int] = set()
+    for m in _NUMBER[lex.thousands_comma].finditer(text):
+        if m.start() and (text[m.start() - 1].isalpha()):
+            continue  # "COVID19", "Ту-154" keep their digits as part of a name
+        value = _value(m.group(0), lex.thousands_comma)
+        values = {value}
+        if re.fullmatch(r"\d{1,3},\d{3}", m.group(0)):  # "121,154": a thousands comma or a decimal one, by who wrote it
+            values |= {_value(m.group(0), True), _value(m.group(0), False)}
+        after = [t for t in tokens if t[2] >= m.end()][:1]
+        if after and (mult := _multiplier(after[0][1], lex)) is not None:
+            values.add(value * mult)
+        kind = "date" if value == int(value) and 1000 <= value <= 2100 and "." not in m.group(0) and "," not in m.group(0) else "number"
+        out.numbers.append(Number(m.group(0), values, kind, m.start(), m.end()))
+    for i, (word, token, start, end) in enumerate(tokens):
+        if token.isdigit():
+            continue
+        value = _number_word(token, lex)
+        if value is not None:
+            values = {float(value)}
+            if i + 1 < len(tokens) and (mult := _multiplier(tokens[i + 1][1], lex)) is not None:
+                values.add(float(value * mult))
+            out.numbers.append(Number(word, values, "number", start, end))
+            taken.add(i)
+            continue
+        month = _month(token, lex)
+        if month is not None:
+            near = " ".join(t[1] for t in tokens[max(0, i - 1) : i + 2])
+            if token not in lex.ambiguous_months or re.search(r"\d", text[max(0, start - 6) : end + 6]) or near.startswith(("in ", "of ")):
+                out.months.append((word, month, start, end))
+                taken.add(i)
+                continue
+        if token in lex.negation_words or token.endswith("n't") or _matches(token, lex.negation_prefixes):
+            # What it negates: the next meaningful word ("не запрошували", "refused to recognise").
+            target = next((t for t in tokens[i + 1 : i + 4] if t[1] not in lex.stopwords and t[1] not in lex.negation_words), None)
+            out.negations.append((word, start, target[3] if target else end))
+            taken.add(i)
+        for concept, patterns in lex.concepts.items():
+            if concept not in out.concepts and _matches(token, patterns):
+                out.concepts[concept] = word
+    out.names = _names(text, tokens, lex, known)
+    named = {(n.start, n.end) for n in out.names}
+    for i, (word, token, start, end) in enumerate(tokens):
+        inside = any(a <= start and end <= b for a, b in named)
+        if i in taken or inside or token in lex.stopwords or len(token) < 3 or token.isdigit():
+            continue
+        out.content.append((word, start, end))
+    return out
+
+
+def _names(text: str, tokens: list[tuple[str, str, int, int]], lex: Lexicon, known: set[str]) -> list[Name]:
+    """Runs of capitalised words ("Emmanuel Macron", "Сан-Маріно"). A sentence's first word counts
+    when another capitalised word follows it, when the text capitalises it elsewhere (`known`), or
+    when it is an acronym; titles, months and number words never do."""
+    runs: list[list[tuple[str, str, int, int]]] = []
     previous_end = -1
-    for m in _TOKEN.finditer(text):
-        word = m.group(0)
-        before = text[: m.start()].rstrip()
-        if not word[:1].isupper() or word.isdigit() or _months(word) or normalize(word) in _TITLES:
+    for k, (word, token, start, end) in enumerate(tokens):
+        if not word[:1].isupper() or token in lex.titles or _month(token, lex) is not None or _number_word(token, lex) is not None:
+            previous_end = -1
             continue
+        before = text[:start].rstrip()
+        initial = not before or before[-1] in ".!?:;…\n—–-" or (before[-1] in _OPEN_QUOTES and len(before) < 2)
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        followed = nxt is not None and nxt[0][:1].isupper() and text[end : nxt[2]].strip() == ""
         key = name_key(word)
-        is_known = key in _ALIASES or any(same_name(key, k) for k in known)
-        if (not before or before[-1] in ".!?:;") and not is_known:
+        if initial and not (followed or (word.isupper() and len(word) > 1) or any(same_name(key, x) for x in known)):
+            previous_end = -1
             continue
-        if runs and text[previous_end : m.start()].strip() == "":
-            runs[-1].append((word, key))
+        if runs and previous_end >= 0 and text[previous_end:start].strip() == "":
+            runs[-1].append((word, key, start, end))
         else:
-            runs.append([(word, key)])
-        previous_end = m.end()
-    groups: list[tuple[str, list[str]]] = []
+            runs.append([(word, key, start, end)])
+        previous_end = end
+    out = []
     for run in runs:
-        if len(run) > 1 and all(k in _ALIASES or any(same_name(k, x) for x in known) for _, k in run):
-            groups += [(w, [k]) for w, k in run]
-        else:
-            groups.append((" ".join(w for w, _ in run), [k for _, k in run]))
-    return groups
-
-
-def checkable(text: str, known_names: set[str] | None = None) -> Checkable:
-    return Checkable(
-        names=_name_groups(text, known_names or set()),
-        numbers=_numbers(text),
-        months=_months(text),
-        month_words=[w for w, _ in month_words(text)],
-        negated=bool(_NEGATION.search(normalize(text))),
-    )
-
-
-def name_keys(text: str) -> set[str]:
-    """Every word of a text as a name key, for "does this passage mention X?"."""
-    return {name_key(w) for w in _TOKEN.findall(text) if len(w) > 1}
+        keys = [k for _, k, *_ in run]
+        if len(keys) > 1:
+            keys.append("".join(keys))  # "Pro Bowl" meets "Пробоул"
+        out.append(Name(" ".join(w for w, *_ in run), keys, run[0][2], run[-1][3]))
+    return out
 
 
 def known_names(text: str) -> set[str]:
     """Keys of the words a text capitalises where a sentence does not start: its names."""
-    keys = set(_ALIASES)
+    keys = set()
     for m in _TOKEN.finditer(text):
         before = text[: m.start()].rstrip()
         word = m.group(0)
-        if word[:1].isupper() and before and before[-1] not in '.!?:;\n«"–—-':
+        if word[:1].isupper() and before and before[-1] not in ".!?:;\n–—-…":
             keys.add(name_key(word))
     return keys
 
 
-def mentions(keys: set[str], group: list[str]) -> bool:
-    """Every word of a name must be there: "European Union" is not "Europe"."""
-    return all(any(same_name(g, k) for k in keys) for g in group)
+def words_of(text: str) -> list[tuple[str, int, int]]:
+    """Every word with its span."""
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]

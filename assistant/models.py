@@ -33,6 +33,7 @@ class ClaimCheck(BaseModel):
     reason: str = ""
     evidence: list[Citation] = Field(default_factory=list, description="the closest quotes, best first")
     instead: Citation | None = Field(default=None, description="for a contradicted claim: what the article says")
+    language: str | None = Field(default=None, description="the claim's language, which the verdict and reason are worded in")
 
 
 class Unsupported(BaseModel):

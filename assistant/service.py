@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from assistant import extractive
-from assistant.claims import MAX_CLAIMS, ClaimChecker, split_claims
+from assistant.claims import MAX_CLAIMS, ClaimChecker, claim_language, split_claims
 from assistant.followup import retrieval_query
 from assistant.llm import model_label
 from assistant.metadata import metadata_paragraph
@@ -246,9 +246,11 @@ class Assistant:
         if len(claims) > MAX_CLAIMS:
             raise QuestionError(f"{len(claims)} claims at once; the limit is {MAX_CLAIMS}. Split them into several checks.")
         checks = [self._judge(c) for c in claims]
+        if len(checks) == 1:
+            language = checks[0].language or language
         lines = []
         for n, c in enumerate(checks, 1):
-            verdict = phrase(language, c.verdict)
+            verdict = phrase(c.language or language, c.verdict)
             head = f"{n}. «{c.claim}» — {verdict}" if len(checks) > 1 else f"«{c.claim}» — {verdict}"
             quote = c.instead or (c.evidence[0] if c.evidence else None)
             if quote is not None:
@@ -278,7 +280,7 @@ class Assistant:
     def _judge(self, claim: str) -> ClaimCheck:
         """Offline comparison; with a model, the model's verdict over the closest sentences, its
         evidence held to real quotes and to the offline comparison."""
-        offline = self.claims.check(claim, detect_language(claim))
+        offline = self.claims.check(claim, claim_language(claim, self.article.meta.language))
         if self.generator is None:
             return offline
         label = model_label(self.settings)
@@ -293,12 +295,27 @@ class Assistant:
         method = f"{label} over the closest sentences; its evidence checked to be real quotes and against the offline comparison"
         if {verdict, offline.verdict} == {"supported", "contradicted"}:
             reason = f"{label} says {verdict}, the offline comparison says {offline.verdict}: {offline.reason}"
-            return ClaimCheck(claim=claim, verdict="not_verified", method=method, reason=reason, evidence=evidence or offline.evidence)
+            return ClaimCheck(
+                claim=claim,
+                language=offline.language,
+                verdict="not_verified",
+                method=method,
+                reason=reason,
+                evidence=evidence or offline.evidence,
+            )
         if verdict == "not_in_article":
-            return ClaimCheck(claim=claim, verdict=verdict, method=method, reason="no sentence says it", evidence=closest[:2])
+            return ClaimCheck(
+                claim=claim, language=offline.language, verdict=verdict, method=method, reason="no sentence says it", evidence=closest[:2]
+            )
         instead = evidence[0] if verdict == "contradicted" else None
         return ClaimCheck(
-            claim=claim, verdict=verdict, method=method, reason=f"{label}: ¶{evidence[0].paragraph}", evidence=evidence, instead=instead
+            claim=claim,
+            language=offline.language,
+            verdict=verdict,
+            method=method,
+            reason=f"{label}: ¶{evidence[0].paragraph}",
+            evidence=evidence,
+            instead=instead,
         )
 
     def _cite(self, paragraph: int, quote: str, score: float) -> Citation:

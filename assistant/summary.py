@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.checkable import NUMBER_WORDS
+from assistant.checkable import number_words
 from index.store import IndexedArticle, SentenceRef
 
 DEFAULT_MIN, DEFAULT_MAX = 3, 5
@@ -40,7 +40,7 @@ def parse_request(text: str) -> SummaryRequest:
     m = _COUNT.search(text)
     if m:
         word = m.group(1).lower().replace("’", "'")
-        bullets = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+        bullets = int(word) if word.isdigit() else number_words().get(word)
     one_paragraph = bool(_PARAGRAPH.search(text))
     simple = bool(_SIMPLE.search(re.sub(r"\d+", " ", text)))
     if bullets is not None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.claims import ClaimChecker
+from assistant.claims import ClaimChecker, claim_language
 from assistant.models import Citation, Unsupported
-from index.text import detect_language, sentence_spans
+from index.text import sentence_spans
 
 # [¶3], [¶3][¶5], [¶3, ¶5], [3], (¶3): the forms models write.
 _MARKER = re.compile(r"\[\s*¶?\s*\d+(?:\s*[,;]\s*¶?\s*\d+)*\s*\]|\(\s*¶\s*\d+(?:\s*[,;]\s*¶?\s*\d+)*\s*\)")
@@ -76,7 +76,7 @@ class Verifier:
                 paragraphs=cited,
                 reason=f"cites ¶{not_retrieved[0]}, which was not among the paragraphs given to the model",
             )
-        check = self.checker.check(statement.text, detect_language(statement.text), only=set(cited))
+        check = self.checker.check(statement.text, claim_language(statement.text, self.article.meta.language), only=set(cited))
         if check.verdict != "supported":
             return Unsupported(text=statement.text, paragraphs=cited, reason=f"{check.verdict.replace('_', ' ')}: {check.reason}")
         best = check.evidence[0]

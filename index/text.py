@@ -210,6 +210,16 @@ def detect_language(text: str) -> str:
     first = re.search(r"[^\W\d_]", raw)
     if cyr < lat and not (cyr and first and "\u0400" <= first.group() <= "\u04ff"):
         return "en"
+    uk, ru = uk_ru_evidence(text)
+    # Ukrainian writes і/ї/є where Russian has и/е, so Cyrillic text with no Ukrainian cue is Russian.
+    return "uk" if uk > ru else "ru"
+
+
+def uk_ru_evidence(text: str) -> tuple[int, int]:
+    """How much of a Cyrillic text only Ukrainian, and only Russian, would write: two points a
+    letter one of them lacks, one a word one dictionary knows and the other does not. Equal
+    counts ("Казахстан вступить до НАТО") mean the text reads as either."""
+    raw = unicodedata.normalize("NFKC", text).lower()
     uk = 2 * sum(1 for c in raw if c in _UK_ONLY)
     ru = 2 * sum(1 for c in raw if c in _RU_ONLY)
     words = dict.fromkeys(_CYRILLIC_WORD.findall(raw[:2000]))
@@ -218,5 +228,4 @@ def detect_language(text: str) -> str:
         in_uk, in_ru = uk_dict.word_is_known(w), ru_dict.word_is_known(w)
         uk += in_uk and not in_ru
         ru += in_ru and not in_uk
-    # Ukrainian writes і/ї/є where Russian has и/е, so Cyrillic text with no Ukrainian cue is Russian.
-    return "uk" if uk > ru else "ru"
+    return uk, ru

@@ -127,7 +127,7 @@ def test_serve_on_a_taken_port_is_a_clear_error(env):
 def test_check_batch_reads_claims_and_writes_verdicts(env, tmp_path):
     claims = tmp_path / "claims.jsonl"
     lines = [
-        {"claim": "The article says Tokayev met Macron in Berlin."},
+        {"claim": "The article says Tokayev met Xi Jinping in October."},
         {"claim": "Китай пообещал поддерживать территориальную целостность Казахстана."},
         {"claim": ""},
     ]

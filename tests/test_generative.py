@@ -79,7 +79,7 @@ def test_good_answer_streams_verified_sentences_with_real_quotes(assistant):
     [
         ("Tokayev met Macron in Paris [¶99].", "does not have"),
         ("Tokayev met Macron in Paris [¶3].", "not among the paragraphs"),
-        ("Tokayev met Macron in Berlin [¶9].", "contradicted"),
+        ("Tokayev met Xi Jinping in October [¶9].", "contradicted"),
         ("Tokayev met Macron in Paris and signed a gas deal with Germany [¶11].", "not among the paragraphs"),
         ("Tokayev and Macron signed a treaty on nuclear power [¶9].", "not"),
         ("Tokayev met Macron in Paris.", "no citation"),
@@ -243,11 +243,11 @@ def test_model_summary_is_written_section_by_section_and_each_point_verified(ass
     ],
 )
 def test_model_claim_verdicts_are_held_to_real_quotes(assistant, reply, verdict, method):
-    result = _with(assistant, _fake(reply)).ask("The article says Tokayev met Macron in Berlin.", mode="check")
+    result = _with(assistant, _fake(reply)).ask("The article says Tokayev met Xi Jinping in October.", mode="check")
     check = result.claims[0]
     assert check.verdict == verdict
     assert check.method.startswith(method)
     for c in check.evidence:
         assert c.quote in c.text == assistant.article.paragraph(c.paragraph).text
     if verdict == "contradicted":
-        assert check.instead.paragraph == 9 and "Парижі" in check.instead.quote
+        assert check.instead.paragraph == 9 and "вересні" in check.instead.quote

@@ -316,15 +316,13 @@ def test_check_mode_shows_verdicts_in_a_table_with_downloads(visit):
     page, _ = visit(viewport={"width": 1400, "height": 900})
     page.click("#mode >> text=Check a claim")
     page.wait_for_selector("#question textarea[placeholder*='claim']")
-    claims = (
-        "The article says Tokayev met Macron in Berlin.\nThe article says Kazakhstan signed a gas deal with Germany.\n<b>bold</b> claim"
-    )
+    claims = "The article says Tokayev met Xi Jinping in October.\nThe article says Kazakhstan signed a gas deal with Germany.\n<b>bold</b> claim"
     ask(page, claims)
     answer = _bot_messages(page)[-1]
     assert "contradicted" in answer and "not in the article" in answer
     page.wait_for_selector("#claims-table table.claims")
     table = page.text_content("#claims-table")
-    assert "Berlin" in table and "contradicted" in table and "<b>bold</b>" in table
+    assert "October" in table and "contradicted" in table and "<b>bold</b>" in table
     assert page.locator("#claims-table b").count() == 0
     verdict = page.locator("#claims-table .verdict.v-contradicted").first
     assert "contradicted" in verdict.text_content()
@@ -335,7 +333,7 @@ def test_check_mode_shows_verdicts_in_a_table_with_downloads(visit):
         page.click("#claims-csv")
     text = Path(info.value.path()).read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("claim,verdict,paragraph")
-    assert "The article says Tokayev met Macron in Berlin.,contradicted,¶9" in text
+    assert "The article says Tokayev met Xi Jinping in October.,contradicted,¶9" in text
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page-check.png"), full_page=True)
 
