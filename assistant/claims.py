@@ -19,7 +19,7 @@ from assistant.checkable import Name, Parts, known_names, lexicon, name_key, opp
 from assistant.models import Citation, ClaimCheck
 from index.embeddings import Embedder, WordVectors
 from index.store import IndexedArticle, SentenceRef
-from index.text import detect_language, fold, normalize, stem, terms, uk_ru_evidence
+from index.text import detect_language, fold, lemma, normalize, stem, terms, uk_ru_evidence
 
 METHOD = (
     "offline: closest sentences by multilingual embeddings; names, numbers, dates, negation and opposite words "
@@ -32,6 +32,9 @@ MAX_CLAIMS = 20
 # sentence's words (translations meet at ~0.85-0.95, unrelated words at ~0.65-0.80).
 ALIGN_NAME = 0.82
 ALIGN_WORD = 0.77
+# Within one language every word sits close to every other ("охороняють" / "ставляться"): there a
+# word is found by its stem or lemma, or by a near-identical vector.
+ALIGN_SAME_LANGUAGE = 0.9
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Assessment:
     conflicts: list[Conflict] = field(default_factory=list)  # those that count under the thresholds (set by `decide`)
     weakest: float = 1.0  # the claim's least well aligned meaningful word
     missing: list[str] = field(default_factory=list)  # checkable parts with no counterpart at all
+    never: list[str] = field(default_factory=list)  # names and numbers the whole article never has
     unsure: list[str] = field(default_factory=list)  # names that may or may not be the sentence's (set by `decide`)
     uncovered: list[str] = field(default_factory=list)
     same_script: bool = False  # claim and sentence both Cyrillic (or Latin): every word must be there
@@ -149,6 +153,8 @@ def decide(assessments: list[Assessment], th: Thresholds) -> tuple[str, Assessme
             return "not_verified", clean[0], "conflict", {}
         return "supported", clean[0], "supported", {}
     best = ranked[0]
+    if best.never:  # "Kazakhstan joined NATO" of an article that never names NATO: silent, not unsure
+        return "not_in_article", best, "never", {"parts": ", ".join(best.never)}
     if best.similarity >= th.related_similarity:
         if best.missing or best.unsure:
             return "not_verified", best, "missing", {"parts": ", ".join(best.missing + best.unsure)}
@@ -176,6 +182,8 @@ class ClaimChecker:
         self._mentioned: dict[tuple[str, ...], bool] = {}
         self._paragraph_names: dict[int, set[str]] = {}
         self._terms = [set(terms(s.text)) for s in indexed.sentences]
+        self._sentence_lemmas: dict[int, set[str]] = {}
+        self._numbers: set[float] | None = None
 
     def check(self, claim: str, language: str, only: set[int] | None = None) -> ClaimCheck:
         """`only`: judge against these paragraphs alone (a model's sentence and what it cites)."""
@@ -255,6 +263,7 @@ class ClaimChecker:
             return j >= 0 and start <= sw.spans[j][0] and sw.spans[j][1] <= end
 
         cross_script = _latin(core) != _latin(text)
+        bar = ALIGN_WORD if cross_script else ALIGN_SAME_LANGUAGE if same else ALIGN_NAME  # a word "found" by its vector
         out = Assessment(row, sentence, similarity, 1.0, same_script=not cross_script)
         sentence_keys = [name_key(w) for w, _, _ in words_of(text)]
         matched_names: set[int] = set()
@@ -281,14 +290,17 @@ class ClaimChecker:
                 matched_names.add(rival)
                 out.all_conflicts.append(Conflict("name", n.surface, said.names[rival].surface, c, self._in_article(n)))
                 continue
-            # Found by its vector only where it aligns to a name: "Макроном" sits close to "лідерами" too.
+            # Found by its vector only across scripts and where it aligns to a name: "Макроном" sits
+            # close to "лідерами", "Пекине" to "КНР".
             if any(same_name(k, sk, loose=False) for k in n.keys for sk in sentence_keys if len(sk) > 3) or (
-                c >= ALIGN_NAME and text[sw.spans[j][0] : sw.spans[j][0] + 1].isupper()
+                cross_script and c >= ALIGN_NAME and text[sw.spans[j][0] : sw.spans[j][0] + 1].isupper()
             ):
                 continue
             if cross_script and c >= ALIGN_WORD and not others and not any(inside(j, sn.start, sn.end) for sn in said.names):
                 continue  # translated into a common word where no other name stands ("Greens" / "зелёные")
             out.missing.append(n.surface)  # in the same language a name is spelled, not guessed from its vector
+            if not self._in_article(n):
+                out.never.append(n.surface)
         claim_values = set().union(*(x.values for x in claim.numbers)) if claim.numbers else set()
         for x in claim.numbers:
             if any(x.values & y.values for y in said.numbers):
@@ -300,6 +312,8 @@ class ClaimChecker:
                 out.all_conflicts.append(Conflict(x.kind, x.surface, rival.surface))
             else:
                 out.missing.append(x.surface)
+                if not x.values & self._article_numbers():
+                    out.never.append(x.surface)
         claim_months = {m for _, m, _, _ in claim.months}
         for surface, month, _, _ in claim.months:
             if any(month == m for _, m, _, _ in said.months):
@@ -317,7 +331,7 @@ class ClaimChecker:
         for w, a, b in claim.negations:
             j, c = best(*_negated(w, a, b))
             if not any(inside(j, x, y) for _, x, y in said.negations):
-                if c >= ALIGN_WORD and not said.negations:
+                if c >= bar and not said.negations:
                     out.all_conflicts.append(Conflict("negation", w, ""))
                 else:  # what it negates is nowhere clear in the sentence ("not famous" / "славится")
                     out.missing.append(w)
@@ -325,7 +339,7 @@ class ClaimChecker:
         else:
             for w, a, b in said.negations:
                 i, c = _aligned_from(cos, sw.spans, *_negated(w, a, b))
-                if c >= ALIGN_WORD and not any(x <= cw.spans[i][0] and cw.spans[i][1] <= y for _, x, y in claim.negations):
+                if c >= bar and not any(x <= cw.spans[i][0] and cw.spans[i][1] <= y for _, x, y in claim.negations):
                     if claim.negations:
                         out.missing.append(text[a:b])
                     else:
@@ -341,17 +355,28 @@ class ClaimChecker:
         sentence_terms = self._terms[row]
         found = []
         for word, start, end in claim.content:
-            lexical = same and stem(fold(normalize(word))) in sentence_terms
+            lexical = same and (stem(fold(normalize(word))) in sentence_terms or lemma(word, self.language) in self._lemmas(row))
             closeness = 1.0 if lexical else best(start, end)[1]
             found.append(closeness)
             # In the same script (one language, or Ukrainian and Russian) a word is there by its stem or
             # a close synonym: contextual vectors of such texts sit close to each other anyway
             # ("прем'єр-міністр" / "міський голова", "баллотируется" / "директор").
-            if closeness < (ALIGN_NAME if not cross_script else ALIGN_WORD):
+            if closeness < bar:
                 out.uncovered.append(word)
         out.coverage = float(np.mean(found)) if found else 1.0
         out.weakest = float(min(found)) if found else 1.0
         return out
+
+    def _article_numbers(self) -> set[float]:
+        if self._numbers is None:
+            found = (parts(p.text, self.language, self.known).numbers for p in self.indexed.article.paragraphs)
+            self._numbers = {v for numbers in found for x in numbers for v in x.values}
+        return self._numbers
+
+    def _lemmas(self, row: int) -> set[str]:
+        if row not in self._sentence_lemmas:
+            self._sentence_lemmas[row] = {lemma(w, self.language) for w, _, _ in words_of(self.indexed.sentences[row].text)}
+        return self._sentence_lemmas[row]
 
     def _paragraph_keys(self, number: int) -> set[str]:
         if number not in self._paragraph_names:

@@ -197,6 +197,16 @@ def _dictionary(language: str):
     return pymorphy3.MorphAnalyzer(lang=language)
 
 
+@lru_cache(maxsize=65536)
+def lemma(word: str, language: str) -> str:
+    """The dictionary form of a Ukrainian or Russian word by pymorphy3 ("балами" -> "бал"); any
+    other word lower-cased as it is."""
+    w = normalize(word)
+    if language in ("uk", "ru") and _CYRILLIC_WORD.fullmatch(w):
+        return _dictionary(language).parse(w)[0].normal_form
+    return w
+
+
 def detect_language(text: str) -> str:
     """uk / ru / en / other. Cyrillic text is Ukrainian or Russian by the letters only one of them
     has and by the words only one of the two dictionaries (pymorphy3's uk and ru) knows:
