@@ -20,7 +20,7 @@ def _check(pool, row: dict):
     return pool.get(str(NEWS / row["article"])).ask(row["claim"], mode="check")
 
 
-@pytest.mark.parametrize("claim_id", ["n01", "n02", "n04", "n07", "n08", "n10", "n12", "n20", "n34", "n36"])
+@pytest.mark.parametrize("claim_id", ["n01", "n02", "n07", "n08", "n10", "n12", "n20", "n36"])
 def test_hand_written_claims_get_their_verdict(pool, claim_id):
     row = ROWS[claim_id]
     result = _check(pool, row)
@@ -29,3 +29,14 @@ def test_hand_written_claims_get_their_verdict(pool, claim_id):
     assert check.language == row["lang"]
     if check.verdict == "contradicted":
         assert check.instead is not None and check.instead.quote in check.instead.text
+
+
+def test_no_claim_the_article_contradicts_or_lacks_is_supported(pool):
+    """The bar editors rely on, over every hand-written claim labelled contradicted or not in the
+    article (46 over 11 articles; the previous checker supported 8 of them)."""
+    wrong = [
+        (row["id"], row["claim"])
+        for row in ROWS.values()
+        if row["label"] != "supported" and _check(pool, row).claims[0].verdict == "supported"
+    ]
+    assert not wrong
