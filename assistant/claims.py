@@ -299,7 +299,7 @@ class ClaimChecker:
             if cross_script and c >= ALIGN_WORD and not others and not any(inside(j, sn.start, sn.end) for sn in said.names):
                 continue  # translated into a common word where no other name stands ("Greens" / "зелёные")
             out.missing.append(n.surface)  # in the same language a name is spelled, not guessed from its vector
-            if not self._in_article(n):
+            if not cross_script and not self._in_article(n):  # across scripts a name may be translated
                 out.never.append(n.surface)
         claim_values = set().union(*(x.values for x in claim.numbers)) if claim.numbers else set()
         for x in claim.numbers:

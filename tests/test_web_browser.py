@@ -363,7 +363,7 @@ def _assert_table_readable(page, width: int) -> None:
 def test_claims_table_in_ukrainian_at_phone_width(visit):
     page, _ = visit("?lang=uk", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.click("#mode >> text=Перевірити твердження")
-    ask(page, "Токаєв зустрівся з Макроном у Берліні.\nКазахстан підписав газову угоду з Німеччиною.")
+    ask(page, "Токаєв зустрівся з Сі Цзіньпіном у жовтні.\nКазахстан підписав газову угоду з Німеччиною.")
     page.wait_for_selector("#claims-table table.claims")
     headers = page.eval_on_selector_all("#claims-table th", "els => els.map(e => e.textContent)")
     assert headers == ["Твердження", "Висновок", "¶", "Доказ"]
