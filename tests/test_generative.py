@@ -110,11 +110,12 @@ def test_nothing_verified_falls_back_to_quotes_with_a_note(assistant, answer, no
 
 
 def test_a_statement_that_cannot_be_checked_is_withheld_not_shown(assistant):
-    """Conservative by design: "It was their first meeting" names nobody, and the small offline
-    model cannot tie it to the sentence, so it is listed as unsupported rather than shown."""
-    _, result = _run(assistant, _fake("Tokayev met Emmanuel Macron in Paris [¶9]. It was their first meeting in 7 years [¶9]."))
-    assert result.answer == "Tokayev met Emmanuel Macron in Paris [¶9]."
-    assert [u.text for u in result.unsupported] == ["It was their first meeting in 7 years."]
+    """Conservative by design: "The talks were friendly" is nowhere in the article, so it is listed
+    as unsupported rather than shown; "their first meeting in 7 years" is ("вперше за 7 років")."""
+    answer = "Tokayev met Emmanuel Macron in Paris [¶9]. It was their first meeting in 7 years [¶9]. The talks were friendly [¶9]."
+    _, result = _run(assistant, _fake(answer))
+    assert result.answer == "Tokayev met Emmanuel Macron in Paris [¶9]. It was their first meeting in 7 years [¶9]."
+    assert [u.text for u in result.unsupported] == ["The talks were friendly."]
 
 
 def test_not_in_article_is_a_plain_refusal(assistant):
