@@ -117,7 +117,8 @@ def decide(assessments: list[Assessment], th: Thresholds) -> tuple[str, Assessme
         a.unsure = [c.claim for c in a.all_conflicts if c not in same and not c.attested]
     # A contradiction comes from a sentence that holds every other part of the claim. A number, date
     # or negation may also come from the closest sentence or one about the claim beyond doubt; never
-    # from a farther one that merely shares a kind of number ("28.5°E" / "30 million pounds"). A name
+    # from a farther one that merely shares a kind of number ("28.5°E" / "30 million pounds"), and in
+    # one script, where every similarity runs high, from no farther one at all ("8:2" / "6:3"). A name
     # aligns loosely, so a name conflict always needs the rest pinned, its other words included
     # ("met Xi in Moscow" is not contradicted by "X believes he will go to Moscow").
     contra = [
@@ -126,7 +127,7 @@ def decide(assessments: list[Assessment], th: Thresholds) -> tuple[str, Assessme
         if a.conflicts
         and (
             (not a.missing and not (a.uncovered and a.conflicts[0].kind == "name"))
-            or (a.conflicts[0].kind != "name" and (a is ranked[0] or a.similarity >= th.pinned_similarity))
+            or (a.conflicts[0].kind != "name" and (a is ranked[0] or (not a.same_script and a.similarity >= th.pinned_similarity)))
         )
         and a.similarity >= th.contradict_similarity
         and a.coverage >= th.contradict_coverage
