@@ -7,11 +7,12 @@ import json
 import pytest
 
 from assistant.checkable import DATA, lexicon, name_key, opposites, parts, same_name, strip_preamble
-from assistant.claims import split_claims
+from assistant.claims import claim_language, split_claims
 from assistant.models import QuestionError
 from assistant.phrases import phrase
 from assistant.summary import parse_request
 from bench.devset import DEV_QUESTIONS
+from index.text import lemma, uk_ru_evidence
 
 pytestmark = pytest.mark.slow
 DEV = (
@@ -182,3 +183,34 @@ def test_a_ukrainian_claim_gets_ukrainian_wording(assistant):
     assert any(check.reason.startswith(t.split("{")[0]) for t in lexicon("uk").reasons.values())
     russian = assistant.ask("Казахстан вступит в НАТО в этом году.", mode="check").claims[0]
     assert russian.language == "ru" and any(russian.reason.startswith(t.split("{")[0]) for t in lexicon("ru").reasons.values())
+
+
+def test_lemmas_and_the_language_of_a_claim():
+    """No model: pymorphy3 lemmas meet inflections the six-letter stems miss, and Cyrillic that
+    reads as Ukrainian and Russian alike takes the article's language."""
+    assert lemma("балами", "uk") == lemma("балів", "uk") == "бал"
+    assert lemma("Paris", "en") == "paris"
+    assert uk_ru_evidence("Казахстан вступить до НАТО") == (0, 0)
+    assert uk_ru_evidence("Яке населення Казахстану?")[0] > 0
+    assert claim_language("Казахстан вступить до НАТО", "uk") == "uk"
+    assert claim_language("Казахстан вступить до НАТО", "ru") == "ru"
+    assert claim_language("Казахстан вступит в НАТО в этом году.", "uk") == "ru"
+    assert claim_language("Kazakhstan joined NATO", "uk") == "en"
+
+
+def test_verdict_rules_on_hand_made_comparisons():
+    """No model: the decision over sentences already compared with a claim."""
+    from assistant.claims import DEFAULT_THRESHOLDS, Assessment, Conflict, decide
+    from index.store import SentenceRef
+
+    def sentence(n: int, **kw) -> Assessment:
+        return Assessment(n, SentenceRef(n, 0, 10, f"sentence {n}"), kw.pop("similarity", 0.85), kw.pop("coverage", 0.85), **kw)
+
+    closest = sentence(1, similarity=0.86, missing=["Berlin"])
+    farther = sentence(2, similarity=0.84, all_conflicts=[Conflict("name", "Macron", "Клімкін")], missing=["Berlin"])
+    assert decide([closest, farther], DEFAULT_THRESHOLDS)[0] == "not_verified"  # a name swap needs the rest of the claim
+    pinned = sentence(2, similarity=0.84, all_conflicts=[Conflict("date", "October", "вересні")])
+    assert decide([closest, pinned], DEFAULT_THRESHOLDS)[:2] == ("contradicted", pinned)
+    assert decide([sentence(1, missing=["NATO"], never=["NATO"])], DEFAULT_THRESHOLDS)[0] == "not_in_article"
+    assert decide([sentence(1)], DEFAULT_THRESHOLDS)[0] == "supported"
+    assert decide([sentence(1, same_script=True, uncovered=["балотуватися"])], DEFAULT_THRESHOLDS)[0] != "supported"
