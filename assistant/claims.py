@@ -233,10 +233,13 @@ class ClaimChecker:
         return [(int(rows[i]), float(sims[i])) for i in order]
 
     def prepare(self, rows: list[int] | None = None) -> None:
-        """Word vectors and checkable parts of these sentences (all when None), computed once."""
+        """Word vectors and checkable parts of these sentences (all when None), computed once; the
+        store's word vectors are taken when the article already has them (the learned answerer)."""
         rows = [int(r) for r in self.rows] if rows is None else rows
         missing = [r for r in rows if r not in self._words]
-        if missing:
+        if missing and self.indexed.sentence_words is not None:
+            self._words.update((r, self.indexed.sentence_words[r]) for r in missing)
+        elif missing:
             texts = [self.indexed.sentences[r].text for r in missing]
             for r, wv in zip(missing, self.embedder.encode_words(texts, "passage"), strict=True):
                 self._words[r] = wv
@@ -271,8 +274,6 @@ class ClaimChecker:
         pronoun = any(normalize(w) in lexicon(self.language).pronouns for w, _, _ in words_of(text))
         paragraph_keys = self._paragraph_keys(sentence.paragraph) if pronoun else set()
         by_pronoun: list[Name] = []
-        # Only a translation into another script may turn a name into a common word; between
-        # Ukrainian and Russian a name keeps its spelling closely enough for its key.
         for n in claim.names:
             hit = [i for i, sn in enumerate(said.names) if _name_meets(n, sn)]
             if hit:
@@ -297,8 +298,10 @@ class ClaimChecker:
                 cross_script and c >= ALIGN_NAME and text[sw.spans[j][0] : sw.spans[j][0] + 1].isupper()
             ):
                 continue
+            # Only a translation into another script may turn a name into a common word where no other
+            # name stands ("Greens" / "зелёные"); between Ukrainian and Russian a name keeps its key.
             if cross_script and c >= ALIGN_WORD and not others and not any(inside(j, sn.start, sn.end) for sn in said.names):
-                continue  # translated into a common word where no other name stands ("Greens" / "зелёные")
+                continue
             out.missing.append(n.surface)  # in the same language a name is spelled, not guessed from its vector
             if not cross_script and not self._in_article(n):  # across scripts a name may be translated
                 out.never.append(n.surface)

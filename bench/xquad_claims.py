@@ -239,7 +239,8 @@ GRID = {
 
 
 def fit(assessed: list[tuple[dict, list]], start):
-    """Coordinate search: the most claims right per label while false 'supported' stays under 1%."""
+    """Coordinate search: the most claims right per label while false 'supported' stays under 0.6%
+    on the training folds (a margin below the 1% target for the held-out fold)."""
     rows = [r for r, _ in assessed]
 
     def objective(th) -> float:
