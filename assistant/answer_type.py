@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -24,20 +24,37 @@ _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 
 
 @cache
-def _data() -> dict:
+def question_types() -> dict:
+    """assistant/data/question_types.json: question words and answer markers per language."""
     return json.loads(resources.files("assistant").joinpath("data/question_types.json").read_text(encoding="utf-8"))
 
 
 @cache
-def _patterns(kind: str) -> re.Pattern:
-    parts = [p for lang in ("en", "uk", "ru") for p in _data()[kind][lang]]
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+def _patterns(key: str, prefix: bool = False) -> re.Pattern:
+    """One pattern for a list of question_types.json in all three languages; `prefix`: at a word's start."""
+    alternatives = "|".join(f"(?:{p})" for lang in ("en", "uk", "ru") for p in question_types()[key][lang])
+    return re.compile(rf"(?<!\w)(?:{alternatives})" if prefix else alternatives, re.IGNORECASE)
 
 
 @cache
 def _months() -> re.Pattern:
-    stems = [m for lang in ("en", "uk", "ru") for m in _data()["months"][lang]]
+    stems = [m for lang in ("en", "uk", "ru") for m in question_types()["months"][lang]]
     return re.compile(r"\b(?:" + "|".join(sorted(stems, key=len, reverse=True)) + r")\w*", re.IGNORECASE)
+
+
+def asks_amount(question: str) -> bool:
+    """A question only a figure or an amount answers ("how many", "скільки"), not "how long"."""
+    return wanted_kind(question) == "number" and not _patterns("number_in_words").search(question.lower())
+
+
+@lru_cache(maxsize=8192)
+def states_amount(sentence: str, language: str) -> bool:
+    """A figure, a number word or an amount in words ("кілька", "half", "шестикратный")."""
+    from assistant.checkable import has_number
+
+    return has_number(sentence, language if language in ("uk", "ru", "en") else "en") or bool(
+        _patterns("quantities", prefix=True).search(sentence)
+    )
 
 
 def wanted_kind(question: str) -> AnswerKind | None:

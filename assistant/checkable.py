@@ -227,6 +227,14 @@ def _multiplier(token: str, lex: Lexicon) -> int | None:
     return None
 
 
+def has_number(text: str, language: str) -> bool:
+    """A figure or a number word ("три", "twelve") anywhere in the text."""
+    if re.search(r"\d", text):
+        return True
+    lex = lexicon(language)
+    return any(_number_word(normalize(m.group(0)), lex) is not None for m in _TOKEN.finditer(text))
+
+
 def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
     """Names, numbers, months, negation, opposite-bearing words and the remaining content words."""
     lex = lexicon(language)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from assistant import extractive
 from assistant.claims import MAX_CLAIMS, ClaimChecker, claim_language, split_claims
 from assistant.followup import retrieval_query
+from assistant.identity import asked_name, mentions, sentence_names
 from assistant.llm import model_label
 from assistant.metadata import metadata_paragraph
 from assistant.models import AnswerResult, Citation, ClaimCheck, Message, Mode, QuestionError, Timings
@@ -50,6 +51,7 @@ class Assistant:
             self.profile, self.answer_model = ArticleProfile(store.with_words(indexed)), shipped_model()
         self.vocabulary = {t for p in indexed.article.paragraphs for t in terms(p.text)}
         self.claims = ClaimChecker(indexed, embedder)
+        self._names: list[set[str]] | None = None
         self.generator = None
         if model is not None:  # the chain's imports cost start-up time the offline default does not need
             from assistant.generative import GenerativeAnswerer
@@ -144,13 +146,19 @@ class Assistant:
 
     def _extractive(self, question, text, language, query, vector, hits, t0) -> AnswerResult:
         t1 = time.perf_counter()
-        if self.profile is None:
-            evidence, floor_ok = extractive.choose_evidence(self.indexed, query, vector, hits, hub=self.hub), True
+        name = asked_name(text)
+        if name is not None:
+            evidence = self._about(name, query, vector, hits)
+            answered = bool(evidence)
+        elif self.profile is None:
+            evidence = extractive.choose_evidence(self.indexed, query, vector, hits, hub=self.hub, asked=text)
+            answered = extractive.is_confident(evidence, self._threshold(language), self._penalty(text))
         else:
             evidence, floor_ok = self._learned(text, query, language, hits)
+            answered = floor_ok and extractive.is_confident(evidence, self._threshold(language), self._penalty(text))
         t2 = time.perf_counter()
         timings = Timings(retrieve=_ms(t1 - t0), answer=_ms(t2 - t1), total=_ms(t2 - t0))
-        if not floor_ok or not extractive.is_confident(evidence, self._threshold(language), self._penalty(text)):
+        if not answered:
             return AnswerResult(question=question, answer=phrase(language, "refuse"), language=language, refused=True, timings_ms=timings)
         citations = [
             Citation(
@@ -163,6 +171,18 @@ class Assistant:
         ]
         answer = extractive.render(phrase(language, "says"), evidence)
         return AnswerResult(question=question, answer=answer, language=language, refused=False, citations=citations, timings_ms=timings)
+
+    def _about(self, name: list[str], query: str, vector, hits) -> list[extractive.Evidence]:
+        """'Who is X?': the best-ranked sentence that names X; nothing when the article never does."""
+        if self._names is None:
+            self._names = sentence_names(self.indexed)
+        rows = mentions(self._names, name)
+        if not rows:
+            return []
+        best = extractive.pick(extractive.mentioning(self.indexed, extractive.rank(self.indexed, query, vector, hits, hub=self.hub), rows))
+        first = extractive.Evidence(self.indexed.sentences[rows[0]], 0.0, 0.0)
+        # An article introduces a person where it first names them ("голова федерації Петро Білий").
+        return best if any(e.sentence == first.sentence for e in best) else [first, *best[:1]]
 
     def _learned(self, text: str, query: str, language: str, hits) -> tuple[list[extractive.Evidence], bool]:
         """The learned ranker chooses; its probability must clear a floor, and the chosen sentence the

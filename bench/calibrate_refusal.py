@@ -26,7 +26,7 @@ def confidences(embedder, indexed, retriever, questions: list[str]) -> list[floa
     vecs = embedder.encode_queries(questions)
     out = []
     for q, v in zip(questions, vecs, strict=True):
-        ev = choose_evidence(indexed, q, v, retriever.retrieve(q, v, 10), hub=hub)
+        ev = choose_evidence(indexed, q, v, retriever.retrieve(q, v, 10), hub=hub, asked=q)
         out.append(ev[0].confidence if ev else 0.0)
     return out
 

@@ -66,7 +66,7 @@ def evaluate(embedder, indexed, retriever, questions: list[tuple[str, int, str]]
     for (q, gold, answer), v in zip(questions, vecs, strict=True):
         t = time.perf_counter()
         hits = retriever.retrieve(q, v, max(k, 10))
-        ev = choose_evidence(indexed, q, v, hits, hub=hub)
+        ev = choose_evidence(indexed, q, v, hits, hub=hub, asked=q)
         lat.append(time.perf_counter() - t)
         ranks = [h.paragraph for h in hits]
         if ranks and ranks[0] == gold:
