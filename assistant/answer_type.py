@@ -49,10 +49,10 @@ def asks_amount(question: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def states_amount(sentence: str, language: str) -> bool:
-    """A figure, a number word or an amount in words ("кілька", "half", "шестикратный")."""
-    from assistant.checkable import has_number
+    """A figure, a cardinal number word or an amount in words ("кілька", "half", "шестикратный")."""
+    from assistant.checkable import has_amount
 
-    return has_number(sentence, language if language in ("uk", "ru", "en") else "en") or bool(
+    return has_amount(sentence, language if language in ("uk", "ru", "en") else "en") or bool(
         _patterns("quantities", prefix=True).search(sentence)
     )
 

@@ -33,7 +33,9 @@ class Lexicon:
     negation_words: frozenset[str]
     negation_prefixes: tuple[str, ...]
     number_words: dict[str, int]
-    number_stems: dict[str, int]
+    number_stems: dict[str, int]  # ordinals in uk/ru ("трет" -> третій, третьому)
+    ordinal_words: frozenset[str]  # number words that rank rather than count ("third")
+    year_words: frozenset[str]  # "2013 року": the figure before one is a year, not an amount
     multipliers: dict[str, int]
     thousands_comma: bool
     months: dict[int, tuple[str, ...]]
@@ -63,6 +65,8 @@ def lexicon(language: str) -> Lexicon:
         negation_prefixes=tuple(w for w in negation if w.endswith("*")),
         number_words={normalize(k): v for k, v in raw["number_words"].items()},
         number_stems={normalize(k): v for k, v in raw["number_stems"].items()},
+        ordinal_words=frozenset(normalize(w) for w in raw.get("ordinal_words", [])),
+        year_words=frozenset(normalize(w) for w in raw["year_words"]),
         multipliers={normalize(k): v for k, v in raw["multipliers"].items()},
         thousands_comma=bool(raw["thousands_comma"]),
         months={int(k): tuple(normalize(w) for w in v) for k, v in raw["months"].items()},
@@ -227,12 +231,21 @@ def _multiplier(token: str, lex: Lexicon) -> int | None:
     return None
 
 
-def has_number(text: str, language: str) -> bool:
-    """A figure or a number word ("три", "twelve") anywhere in the text."""
-    if re.search(r"\d", text):
-        return True
+def has_amount(text: str, language: str) -> bool:
+    """A figure or a cardinal number word ("три", "twelve"); a date ("24 лютого", "May 5",
+    "2013 року") and an ordinal ("третій", "third") count nothing."""
     lex = lexicon(language)
-    return any(_number_word(normalize(m.group(0)), lex) is not None for m in _TOKEN.finditer(text))
+    tokens = [normalize(m.group(0)) for m in _TOKEN.finditer(text)]
+    for i, token in enumerate(tokens):
+        if any(ch.isdigit() for ch in token):
+            after, before = tokens[i + 1 : i + 2], tokens[max(0, i - 1) : i]
+            day = any(_month(t, lex) is not None for t in after + before)
+            year = token.isdigit() and 1000 <= int(token) <= 2100 and any(t in lex.year_words for t in after)
+            if not (day or year):
+                return True
+        elif token in lex.number_words and token not in lex.ordinal_words:
+            return True
+    return False
 
 
 def parts(text: str, language: str, known: set[str] | None = None) -> Parts:

@@ -33,7 +33,7 @@ SECOND_SENTENCE_MARGIN = 0.015
 # "How many" asked, the quote must hold an amount: the best candidate that does, if it scores
 # within this margin of the best one (chosen on XQuAD's folds: the smallest margin that loses
 # no right answer); if none does, the article does not give the figure and the answer is refused.
-AMOUNT_MARGIN = 0.02
+AMOUNT_MARGIN = 0.03
 HUB_PENALTY = 0.3
 HUB_NEIGHBOURS = 10
 
