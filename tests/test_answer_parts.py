@@ -9,11 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answer_type import sentence_kinds, wanted_kind
+from assistant.answer_type import asks_amount, sentence_kinds, states_amount, wanted_kind
+from assistant.extractive import Evidence, holding_amount
 from assistant.followup import needs_context, retrieval_query
+from assistant.identity import asked_name, mentions
 from assistant.models import Message
 from assistant.ranking import Alignment, Logistic, Question, shipped_model
 from index.embeddings import WordVectors
+from index.store import SentenceRef
 from index.text import detect_language
 
 
@@ -46,6 +49,79 @@ def test_sentence_kinds_find_people_places_numbers_and_dates():
     assert "date" in sentence_kinds("Матч відбувся 5 лютого.", "uk")
     assert "date" in sentence_kinds("Это случилось в 1998 году.", "ru")
     assert sentence_kinds("Погода була гарна.", "uk") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("How many teams signed up?", True),
+        ("Скільки коштує квиток?", True),
+        ("Сколько лет городу?", True),
+        ("What is the population of the city?", True),
+        ("How long did the match last?", False),  # "until the rain came" answers it too
+        ("Как часто ходят автобусы?", False),
+        ("Who scored first?", False),
+        ("Чому закрили школу?", False),
+    ],
+)
+def test_asks_amount(question, asks):
+    assert asks_amount(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "amount"),
+    [
+        ("На змагання заявилося 30 команд.", "uk", True),
+        ("Чергувати мали три зміни.", "uk", True),
+        ("Прийшло кілька сотень людей.", "uk", True),
+        ("Шестикратный обладатель премии выступил первым.", "ru", True),
+        ("Half of the money went to the army.", "en", True),
+        ("Курс склав 8,7080 гривні.", "uk", True),
+        ("Діти займаються різними видами спорту.", "uk", False),
+        ("А буквально 24 лютого з'явилося повідомлення.", "uk", False),  # a day, not an amount
+        ("У 2013 році на болоті оселилися бобри.", "uk", False),  # a year
+        ("Розпочався третій фестиваль.", "uk", False),  # an ordinal
+        ("It opened on May 5.", "en", False),
+    ],
+)
+def test_states_amount(sentence, language, amount):
+    assert states_amount(sentence, language) is amount
+
+
+def _evidence(text: str, score: float) -> Evidence:
+    return Evidence(SentenceRef(1, int(score * 1000), int(score * 1000) + len(text), text), score, score)
+
+
+def test_holding_amount_keeps_near_candidates_that_state_one():
+    scored = [
+        _evidence("Діти займаються спортом.", 0.90),
+        _evidence("Секцію відвідують 40 дітей.", 0.88),
+        _evidence("Басейн має 6 доріжок.", 0.70),
+    ]
+    assert [e.sentence.text for e in holding_amount(scored, "uk", margin=0.03)] == ["Секцію відвідують 40 дітей."]
+    assert holding_amount(scored[:1], "uk", margin=0.03) == []  # the article gives no figure: refuse
+    assert holding_amount([], "uk") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "keys"),
+    [
+        ("Who is Petro Bilyi?", ["petro", "bilii"]),
+        ("And who was Dami Im?", ["dami", "im"]),
+        ("Хто така Марія, яка перекладала лекції?", ["mariia"]),
+        ("Кто такой Эдуард Басурин?", ["eduard", "basurin"]),
+        ("Who is the mayor?", None),
+        ("Who scored the goal?", None),
+    ],
+)
+def test_asked_name(question, keys):
+    assert asked_name(question) == keys
+
+
+def test_mentions_find_a_name_in_another_script_and_a_surname_alone():
+    names = [{"u", "kiievi"}, {"petro", "bilii"}, {"bilii"}, {"petrenko"}]
+    assert mentions(names, asked_name("Who is Petro Bilyi?")) == [1, 2]
+    assert mentions(names, asked_name("Хто такий Іван Мельник?")) == []
 
 
 @pytest.mark.parametrize(
