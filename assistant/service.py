@@ -17,6 +17,7 @@ from assistant.models import AnswerResult, Citation, ClaimCheck, Message, Mode, 
 from assistant.phrases import phrase
 from assistant.retrieval import Retriever
 from assistant.summary import key_sentences, parse_request
+from assistant.two_part import split_question
 from index.article import Article
 from index.embeddings import Embedder
 from index.store import IndexedArticle, VectorStore
@@ -105,7 +106,7 @@ class Assistant:
         if self.generator is not None:
             yield from self._generate(question, text, language, turns, query, vector, hits, t0)
             return
-        yield from _pieces(self._extractive(question, text, language, query, vector, hits, t0))
+        yield from _pieces(self._extractive(question, text, language, turns, query, vector, hits, t0))
 
     def _generate(self, question, text, language, turns, query, vector, hits, t0) -> Iterator[str | AnswerResult]:
         paragraphs = [h.paragraph for h in hits[:GENERATIVE_PARAGRAPHS]]
@@ -139,23 +140,18 @@ class Assistant:
                 question=question, answer=phrase(language, "refuse"), language=language, refused=True, backend=label, timings_ms=timings
             )
             return
-        fallback = self._extractive(question, text, language, query, vector, hits, t0)
+        fallback = self._extractive(question, text, language, turns, query, vector, hits, t0)
         why = generation.failure or "none of its statements could be verified against the article"
         note = f"{label}: {why}; quoting the article instead."
         yield from _pieces(fallback.model_copy(update={"note": note, "unsupported": generation.dropped}))
 
-    def _extractive(self, question, text, language, query, vector, hits, t0) -> AnswerResult:
+    def _extractive(self, question, text, language, turns, query, vector, hits, t0) -> AnswerResult:
         t1 = time.perf_counter()
-        name = asked_name(text)
-        if name is not None:
-            evidence = self._about(name, query, vector, hits)
-            answered = bool(evidence)
-        elif self.profile is None:
-            evidence = extractive.choose_evidence(self.indexed, query, vector, hits, hub=self.hub, asked=text)
-            answered = extractive.is_confident(evidence, self._threshold(language), self._penalty(text))
+        halves = split_question(text)
+        if halves is None:
+            evidence, answered = self._choose(text, language, query, vector, hits)
         else:
-            evidence, floor_ok = self._learned(text, query, language, hits)
-            answered = floor_ok and extractive.is_confident(evidence, self._threshold(language), self._penalty(text))
+            evidence, answered = self._both_halves(halves, language, turns)
         t2 = time.perf_counter()
         timings = Timings(retrieve=_ms(t1 - t0), answer=_ms(t2 - t1), total=_ms(t2 - t0))
         if not answered:
@@ -171,6 +167,35 @@ class Assistant:
         ]
         answer = extractive.render(phrase(language, "says"), evidence)
         return AnswerResult(question=question, answer=answer, language=language, refused=False, citations=citations, timings_ms=timings)
+
+    def _choose(self, text: str, language: str, query: str, vector, hits) -> tuple[list[extractive.Evidence], bool]:
+        """The sentences to quote, and whether they are confident enough to quote at all."""
+        name = asked_name(text)
+        if name is not None:
+            evidence = self._about(name, query, vector, hits)
+            return evidence, bool(evidence)
+        if self.profile is None:
+            evidence = extractive.choose_evidence(self.indexed, query, vector, hits, hub=self.hub, asked=text)
+            return evidence, extractive.is_confident(evidence, self._threshold(language), self._penalty(text))
+        evidence, floor_ok = self._learned(text, query, language, hits)
+        return evidence, floor_ok and extractive.is_confident(evidence, self._threshold(language), self._penalty(text))
+
+    def _both_halves(self, halves: tuple[str, str], language: str, turns: list[Message]) -> tuple[list[extractive.Evidence], bool]:
+        """Each half answered on its own; what either answers is quoted, once. The second half is
+        searched alone first, then together with the first ("and what is its aim?")."""
+        first, second = halves
+        attempts = [(0, first, retrieval_query(first, turns)), (1, second, second), (1, second, f"{first} {second}")]
+        evidence: list[extractive.Evidence] = []
+        answered_halves: set[int] = set()
+        for (half, text, query), vector in zip(attempts, self.embedder.encode_queries([q for *_, q in attempts]), strict=True):
+            if half in answered_halves:
+                continue
+            chosen, answered = self._choose(text, language, query, vector, self.retriever.retrieve(query, vector, self.settings.top_k))
+            new = [e for e in chosen if all(e.sentence != x.sentence for x in evidence)]
+            if answered and new:
+                evidence += new
+                answered_halves.add(half)
+        return evidence, bool(evidence)
 
     def _about(self, name: list[str], query: str, vector, hits) -> list[extractive.Evidence]:
         """'Who is X?': the best-ranked sentence that names X; nothing when the article never does."""

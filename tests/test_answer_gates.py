@@ -45,3 +45,9 @@ def test_how_many_quotes_the_figure(festival):
 def test_how_many_without_a_figure_in_the_article_is_refused(festival, question):
     result = festival.ask(question)
     assert result.refused, result.answer
+
+
+def test_a_two_part_question_quotes_both_answers(festival):
+    result = festival.ask("Скільки театральних колективів приїхало на фестиваль і яка його головна мета?")
+    quotes = " ".join(c.quote for c in result.citations)
+    assert "14 театральних колективів" in quotes and "головна мета фестивалю" in quotes, result.answer

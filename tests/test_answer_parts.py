@@ -15,6 +15,7 @@ from assistant.followup import needs_context, retrieval_query
 from assistant.identity import asked_name, mentions
 from assistant.models import Message
 from assistant.ranking import Alignment, Logistic, Question, shipped_model
+from assistant.two_part import split_question
 from index.embeddings import WordVectors
 from index.store import SentenceRef
 from index.text import detect_language
@@ -122,6 +123,24 @@ def test_mentions_find_a_name_in_another_script_and_a_surname_alone():
     names = [{"u", "kiievi"}, {"petro", "bilii"}, {"bilii"}, {"petrenko"}]
     assert mentions(names, asked_name("Who is Petro Bilyi?")) == [1, 2]
     assert mentions(names, asked_name("Хто такий Іван Мельник?")) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "halves"),
+    [
+        ("Which units took the zone, and why does it matter?", ("Which units took the zone?", "Why does it matter?")),
+        (
+            "Скільки студентів навчається в місті і чому викладачам вони потрібні?",
+            ("Скільки студентів навчається в місті?", "Чому викладачам вони потрібні?"),
+        ),
+        ("Какую песню исполнили дети и кто её написал?", ("Какую песню исполнили дети?", "Кто её написал?")),
+        ("Хто і в які роки відновлював болото?", None),  # one sentence answers "who and when"
+        ("When and where was the match?", None),
+        ("Що сказав мер про бюджет і податки?", None),
+    ],
+)
+def test_split_question(question, halves):
+    assert split_question(question) == halves
 
 
 @pytest.mark.parametrize(

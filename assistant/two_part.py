@@ -1,0 +1,29 @@
+"""Questions that ask two things ("How many students come, and why do teachers need them?").
+
+One quote rarely answers both, and the two answers often sit in different paragraphs; each half
+is answered on its own, the second searched together with the first when it leans on it."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from assistant.answer_type import question_types
+from index.text import words
+
+MIN_WORDS = 3  # a shorter half ("and when?") is a second kind of answer, not a second question
+
+
+@cache
+def _second_part() -> re.Pattern:
+    alternatives = "|".join(f"(?:{p})" for lang in ("en", "uk", "ru") for p in question_types()["second_part"][lang])
+    return re.compile(alternatives, re.IGNORECASE)
+
+
+def split_question(question: str) -> tuple[str, str] | None:
+    """The two halves, each a question of its own words; None for a question asking one thing."""
+    for m in _second_part().finditer(question):
+        first, second = question[: m.start()].strip(), question[m.end() :].strip()
+        if len(words(first)) >= MIN_WORDS and len(words(second)) >= MIN_WORDS:
+            return first.rstrip(",") + "?", second[:1].upper() + second[1:]
+    return None
