@@ -1,4 +1,4 @@
-"""'Who is X?': the reader names someone, so the article's answer is where it mentions that name.
+"""'Who is X?' (and 'What is X?' for a named thing): the reader names someone, so the article's answer is where it mentions that name.
 
 Sentence similarity misses these across scripts ("Who is Petro Bilyi?" sits far from "Петро
 Білий, тренер команди") and would quote a sentence about someone else; matching the name
@@ -6,6 +6,7 @@ itself finds the mention, and a name the article never has is a question it cann
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 
@@ -22,16 +23,17 @@ def _identity() -> tuple[re.Pattern, ...]:
 
 
 def asked_name(question: str) -> list[str] | None:
-    """Keys of the name a 'who is' question asks about ("Who is Petro Bilyi?" -> petro, bilyi)."""
+    """Keys of the name a 'who is' / 'what is' question asks about ("Who is Petro Bilyi?" ->
+    petro, bilii; "What is Svitanok?" -> svitanok)."""
     for pattern in _identity():
         m = pattern.match(question.strip())
         if m is None:
             continue
-        keys = []
-        for word, *_ in words_of(m.group("name")):
-            if not _NAME_WORD.fullmatch(word):
-                break
-            keys.append(name_key(word))
+        rest = m.groupdict().get("name") or m.group("thing")
+        words = [w for w, *_ in words_of(rest)]
+        keys = [name_key(w) for w in itertools.takewhile(_NAME_WORD.fullmatch, words)]
+        if m.groupdict().get("thing") is not None and len(keys) < len(words):
+            continue
         return keys or None
     return None
 
