@@ -15,6 +15,7 @@ from assistant.checkable import name_key, same_name, words_of
 from index.store import IndexedArticle
 
 _NAME_WORD = re.compile(r"[A-ZА-ЯІЇЄҐЁ][\w'’-]*")
+_CLOSING = re.compile(r"^[\s?!.…»\"'”]+|[\s?!.…»\"'”]+$")
 
 
 @cache
@@ -29,12 +30,17 @@ def asked_name(question: str) -> list[str] | None:
         m = pattern.match(question.strip())
         if m is None:
             continue
-        rest = m.groupdict().get("name") or m.group("thing")
-        words = [w for w, *_ in words_of(rest)]
-        keys = [name_key(w) for w in itertools.takewhile(_NAME_WORD.fullmatch, words)]
-        if m.groupdict().get("thing") is not None and len(keys) < len(words):
+        is_thing = m.groupdict().get("thing") is not None
+        rest = m.group("thing") if is_thing else m.group("name")
+        spans = list(itertools.takewhile(lambda w: _NAME_WORD.fullmatch(w[0]) is not None, words_of(rest)))
+        if not spans or spans[-1][0].endswith(("'s", "’s")):
             continue
-        return keys or None
+        after = _CLOSING.sub("", rest[spans[-1][2] :])
+        # The name must end the question, or (for a person) open a clause about them ("Марія, яка
+        # перекладала"): "Who is Tokayev meeting?" and "Who is Tokayev's wife?" ask about someone else.
+        if after and (is_thing or not after.startswith((",", "—", "–", "("))):
+            continue
+        return [name_key(w) for w, *_ in spans]
     return None
 
 

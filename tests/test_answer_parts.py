@@ -114,6 +114,8 @@ def test_holding_keeps_near_candidates_that_state_an_amount():
         ("What is Svitanok?", ["svitanok"]),
         ("Что такое «Ехо»?", ["ekho"]),
         ("What is Ukraine's population?", None),  # a question about a name, not what the name is
+        ("Who is Ivan Petrenko meeting in Lviv?", None),  # asks about someone else
+        ("Who is Petrenko's wife?", None),
         ("Who is the mayor?", None),
         ("Who scored the goal?", None),
     ],
