@@ -285,6 +285,14 @@ class ClaimChecker:
             j, c = best(n.start, n.end)
             others = [i for i, sn in enumerate(said.names) if i not in matched_names and not any(_name_meets(cn, sn) for cn in claim.names)]
             rival = next((i for i in others if inside(j, said.names[i].start, said.names[i].end)), None)
+            if rival is None and j >= 0 and cross_script:
+                # Two names in one run ("Эдисона Тесла"): the run is matched by one claim name, and the
+                # word this one aligns to is another name that no claim name spells.
+                word = text[sw.spans[j][0] : sw.spans[j][1]]
+                run = next((i for i in matched_names if inside(j, said.names[i].start, said.names[i].end)), None)
+                if run is not None and word[:1].isupper() and not any(same_name(k, name_key(word)) for cn in claim.names for k in cn.keys):
+                    out.all_conflicts.append(Conflict("name", n.surface, word, c, self._in_article(n)))
+                    continue
             if rival is not None:
                 # It aligns into another name: the same one spelled past recognition ("Wales"/"Уэльсе")
                 # when the vectors all but coincide (`Thresholds.same_name`), else someone else in the
