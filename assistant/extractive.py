@@ -68,19 +68,12 @@ def _overlap(query_terms: set[str], sentence: str) -> float:
 
 
 def choose_evidence(
-    indexed: IndexedArticle,
-    query: str,
-    query_vector: np.ndarray,
-    hits: list[Hit],
-    top_paragraphs: int = 3,
-    top_sentences: int = 5,
-    hub: np.ndarray | None = None,
-    asked: str | None = None,
+    indexed: IndexedArticle, query: str, query_vector: np.ndarray, hits: list[Hit], hub: np.ndarray | None = None, asked: str | None = None
 ) -> list[Evidence]:
     """Rank candidate sentences and return the best one, plus a second when it is nearly as
     good (answers often span two sentences). `asked`: the question as the reader wrote it (the
     query may carry an earlier question along); a "how many" keeps only quotes with an amount."""
-    scored = rank(indexed, query, query_vector, hits, top_paragraphs, top_sentences, hub)
+    scored = rank(indexed, query, query_vector, hits, hub=hub)
     if asked is not None and asks_amount(asked):
         scored = holding_amount(scored, indexed.article.meta.language)
     return pick(scored)
@@ -145,12 +138,20 @@ def holding_amount(scored: list[Evidence], language: str, margin: float = AMOUNT
     return [e for e in scored if e.score >= floor and states_amount(e.sentence.text, language)]
 
 
-def mentioning(indexed: IndexedArticle, scored: list[Evidence], rows: list[int]) -> list[Evidence]:
-    """The candidates among the given sentences, best first; the first of them when none is a
-    candidate (a name mentioned once, in a paragraph retrieval ranked low)."""
-    wanted = {(indexed.sentences[r].paragraph, indexed.sentences[r].start) for r in rows}
-    kept = [e for e in scored if (e.sentence.paragraph, e.sentence.start) in wanted]
-    return kept or [Evidence(indexed.sentences[r], 0.0, 0.0) for r in rows[:1]]
+def about_name(indexed: IndexedArticle, scored: list[Evidence], rows: list[int], query_vector: np.ndarray) -> list[Evidence]:
+    """'Who is X?' with `rows` the sentences naming X: the first of them (where an article
+    introduces someone: "голова федерації Петро Білий") and the best-ranked one."""
+    ranked = {(e.sentence.paragraph, e.sentence.start): e for e in scored}
+
+    def evidence(row: int) -> Evidence:
+        sentence = indexed.sentences[row]
+        dense = float(indexed.sentence_vectors[row] @ query_vector)
+        return ranked.get((sentence.paragraph, sentence.start)) or Evidence(sentence, dense, dense)
+
+    naming = [evidence(r) for r in rows]
+    best = pick(sorted((e for e in naming if (e.sentence.paragraph, e.sentence.start) in ranked), key=lambda e: -e.score))
+    first = naming[0]
+    return best if any(e.sentence == first.sentence for e in best) else [first, *best[:1]]
 
 
 def similarity_confidence(sentence_dense: float, hit: Hit) -> float:

@@ -198,16 +198,13 @@ class Assistant:
         return evidence, bool(evidence)
 
     def _about(self, name: list[str], query: str, vector, hits) -> list[extractive.Evidence]:
-        """'Who is X?': the best-ranked sentence that names X; nothing when the article never does."""
+        """'Who is X?': where the article names X; nothing when it never does."""
         if self._names is None:
             self._names = sentence_names(self.indexed)
         rows = mentions(self._names, name)
         if not rows:
             return []
-        best = extractive.pick(extractive.mentioning(self.indexed, extractive.rank(self.indexed, query, vector, hits, hub=self.hub), rows))
-        first = extractive.Evidence(self.indexed.sentences[rows[0]], 0.0, 0.0)
-        # An article introduces a person where it first names them ("голова федерації Петро Білий").
-        return best if any(e.sentence == first.sentence for e in best) else [first, *best[:1]]
+        return extractive.about_name(self.indexed, extractive.rank(self.indexed, query, vector, hits, hub=self.hub), rows, vector)
 
     def _learned(self, text: str, query: str, language: str, hits) -> tuple[list[extractive.Evidence], bool]:
         """The learned ranker chooses; its probability must clear a floor, and the chosen sentence the
