@@ -12,6 +12,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
+from assistant.checkable import has_amount
+
 AnswerKind = Literal["person", "date", "number", "place"]
 KINDS: tuple[AnswerKind, ...] = ("person", "date", "number", "place")
 _PERSON_TAGS = {"Name", "Surn", "Patr"}
@@ -30,10 +32,10 @@ def question_types() -> dict:
 
 
 @cache
-def _patterns(key: str, prefix: bool = False) -> re.Pattern:
-    """One pattern for a list of question_types.json in all three languages; `prefix`: at a word's start."""
+def patterns(key: str, whole_words: bool = False) -> re.Pattern:
+    """One pattern for a list of question_types.json in all three languages."""
     alternatives = "|".join(f"(?:{p})" for lang in ("en", "uk", "ru") for p in question_types()[key][lang])
-    return re.compile(rf"(?<!\w)(?:{alternatives})" if prefix else alternatives, re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)" if whole_words else alternatives, re.IGNORECASE)
 
 
 @cache
@@ -44,16 +46,14 @@ def _months() -> re.Pattern:
 
 def asks_amount(question: str) -> bool:
     """A question only a figure or an amount answers ("how many", "скільки"), not "how long"."""
-    return wanted_kind(question) == "number" and not _patterns("number_in_words").search(question.lower())
+    return wanted_kind(question) == "number" and not patterns("number_in_words").search(question.lower())
 
 
 @lru_cache(maxsize=8192)
 def states_amount(sentence: str, language: str) -> bool:
     """A figure, a cardinal number word or an amount in words ("кілька", "half", "шестикратный")."""
-    from assistant.checkable import has_amount
-
     return has_amount(sentence, language if language in ("uk", "ru", "en") else "en") or bool(
-        _patterns("quantities", prefix=True).search(sentence)
+        patterns("quantities", whole_words=True).search(sentence)
     )
 
 
@@ -61,7 +61,7 @@ def wanted_kind(question: str) -> AnswerKind | None:
     """The first kind whose question words the question uses; None for what/why/how questions."""
     low = question.lower()
     for kind in KINDS:
-        if _patterns(kind).search(low):
+        if patterns(kind).search(low):
             return kind
     return None
 

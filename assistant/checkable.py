@@ -232,18 +232,23 @@ def _multiplier(token: str, lex: Lexicon) -> int | None:
 
 
 def has_amount(text: str, language: str) -> bool:
-    """A figure or a cardinal number word ("три", "twelve"); a date ("24 лютого", "May 5",
-    "2013 року") and an ordinal ("третій", "third") count nothing."""
+    """A figure or a cardinal number word ("три", "twelve"). Not an amount: a date ("24 лютого",
+    "May 5", "2013 року", any year 1900-2100), a time ("15:00"), a figure inside a name ("Су-25",
+    "COVID-19") or an ordinal ("третій", "third")."""
     lex = lexicon(language)
-    tokens = [normalize(m.group(0)) for m in _TOKEN.finditer(text)]
-    for i, token in enumerate(tokens):
-        if any(ch.isdigit() for ch in token):
-            after, before = tokens[i + 1 : i + 2], tokens[max(0, i - 1) : i]
-            day = any(_month(t, lex) is not None for t in after + before)
-            year = token.isdigit() and 1000 <= int(token) <= 2100 and any(t in lex.year_words for t in after)
-            if not (day or year):
+    found = [(normalize(m.group(0)), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    tokens = [t for t, _, _ in found]
+    for i, (token, start, end) in enumerate(found):
+        if not any(ch.isdigit() for ch in token):
+            if token in lex.number_words and token not in lex.ordinal_words:
                 return True
-        elif token in lex.number_words and token not in lex.ordinal_words:
+            continue
+        if not token.isdigit() or re.match(r":\d", text[end : end + 2]) or re.search(r"\d:$", text[max(0, start - 2) : start]):
+            continue
+        after, before = tokens[i + 1 : i + 2], tokens[max(0, i - 1) : i]
+        day = any(_month(t, lex) is not None for t in after + before)
+        year = 1900 <= int(token) <= 2100 or (1000 <= int(token) < 1900 and any(t in lex.year_words for t in after))
+        if not (day or year):
             return True
     return False
 

@@ -44,12 +44,28 @@ def asked_name(question: str) -> list[str] | None:
     return None
 
 
-def sentence_names(indexed: IndexedArticle) -> list[set[str]]:
-    """Keys of each sentence's capitalised words, worked out once per article."""
-    return [{name_key(w) for w, *_ in words_of(s.text) if w[:1].isupper()} for s in indexed.sentences]
+def sentence_names(indexed: IndexedArticle) -> list[list[str | None]]:
+    """Each sentence's words in order, a capitalised word as its name key and any other as None,
+    worked out once per article."""
+    return [[name_key(w) if w[:1].isupper() else None for w, *_ in words_of(s.text)] for s in indexed.sentences]
 
 
-def mentions(names: list[set[str]], keys: list[str]) -> list[int]:
-    """Rows of the sentences that carry the name's last word: a surname stands alone after the
-    first mention, and a first name alone ("Марія") is its own last word."""
-    return [row for row, found in enumerate(names) if any(same_name(keys[-1], k) for k in found)]
+def mentions(names: list[list[str | None]], keys: list[str]) -> list[int]:
+    """Rows of the sentences that name the person: their last word (a surname stands alone after
+    the first mention, and a first name alone, "Марія", is its own last word), not preceded by
+    another first name ("Тарас Шевченко" is not Andriy Shevchenko, "Президент Зеленський" not
+    Olena Zelenska)."""
+    return [row for row, words in enumerate(names) if _names(words, keys)]
+
+
+def _names(words: list[str | None], keys: list[str]) -> bool:
+    *first, last = keys
+    for i, key in enumerate(words):
+        # One word alone must be that word inflected ("Марії"), not a longer name it starts ("Іваненко").
+        if key is None or not same_name(last, key) or (not first and abs(len(key) - len(last)) > 3):
+            continue
+        before = words[i - 1] if i else None
+        if first and before is not None and not any(same_name(f, before) or before == f[:1] for f in first):
+            continue
+        return True
+    return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "says": "The article says:",
+        "partial": "The article does not answer the other part of the question.",
         "refuse": "The article does not answer this question.",
         "meta_published": "The article was published:",
         "meta_source": "The article's source:",
@@ -24,6 +25,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "uk": {
         "says": "У статті сказано:",
+        "partial": "На другу частину питання стаття не відповідає.",
         "refuse": "У статті немає відповіді на це питання.",
         "meta_published": "Статтю опубліковано:",
         "meta_source": "Джерело статті:",
@@ -43,6 +45,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "ru": {
         "says": "В статье сказано:",
+        "partial": "На вторую часть вопроса статья не отвечает.",
         "refuse": "В статье нет ответа на этот вопрос.",
         "meta_published": "Статья опубликована:",
         "meta_source": "Источник статьи:",

@@ -25,9 +25,13 @@ from index.text import detect_language, terms
 from settings import Settings
 
 if TYPE_CHECKING:
+    import numpy as np
     from langchain_core.language_models import BaseLanguageModel
 
+    from assistant.retrieval import Hit
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"\s+")  # one space for any run, so no pattern downstream meets a long one
 _CITATION_END = re.compile(r"(?<=\])(?= )")
 MODES: tuple[Mode, ...] = ("answer", "summary", "check")
 GENERATIVE_PARAGRAPHS = 5  # retrieved paragraphs a model sees
@@ -148,10 +152,11 @@ class Assistant:
     def _extractive(self, question, text, language, turns, query, vector, hits, t0) -> AnswerResult:
         t1 = time.perf_counter()
         halves = split_question(text)
+        partial = False
         if halves is None:
             evidence, answered = self._choose(text, language, query, vector, hits)
         else:
-            evidence, answered = self._both_halves(halves, language, turns)
+            evidence, answered, partial = self._both_halves(halves, language, turns)
         t2 = time.perf_counter()
         timings = Timings(retrieve=_ms(t1 - t0), answer=_ms(t2 - t1), total=_ms(t2 - t0))
         if not answered:
@@ -166,9 +171,11 @@ class Assistant:
             for e in sorted(evidence, key=lambda e: (e.sentence.paragraph, e.sentence.start))
         ]
         answer = extractive.render(phrase(language, "says"), evidence)
+        if partial:
+            answer += " " + phrase(language, "partial")
         return AnswerResult(question=question, answer=answer, language=language, refused=False, citations=citations, timings_ms=timings)
 
-    def _choose(self, text: str, language: str, query: str, vector, hits) -> tuple[list[extractive.Evidence], bool]:
+    def _choose(self, text: str, language: str, query: str, vector: np.ndarray, hits: list[Hit]) -> tuple[list[extractive.Evidence], bool]:
         """The sentences to quote, and whether they are confident enough to quote at all."""
         name = asked_name(text)
         if name is not None:
@@ -180,9 +187,10 @@ class Assistant:
         evidence, floor_ok = self._learned(text, query, language, hits)
         return evidence, floor_ok and extractive.is_confident(evidence, self._threshold(language), self._penalty(text))
 
-    def _both_halves(self, halves: tuple[str, str], language: str, turns: list[Message]) -> tuple[list[extractive.Evidence], bool]:
-        """Each half answered on its own; what either answers is quoted, once. The second half is
-        searched alone first, then together with the first ("and what is its aim?")."""
+    def _both_halves(self, halves: tuple[str, str], language: str, turns: list[Message]) -> tuple[list[extractive.Evidence], bool, bool]:
+        """Each half answered on its own; what either answers is quoted, once, and whether one half
+        went unanswered. The second half is searched alone first, then together with the first
+        ("and what is its aim?")."""
         first, second = halves
         attempts = [(0, first, retrieval_query(first, turns)), (1, second, second), (1, second, f"{first} {second}")]
         evidence: list[extractive.Evidence] = []
@@ -195,9 +203,9 @@ class Assistant:
             if answered and new:
                 evidence += new
                 answered_halves.add(half)
-        return evidence, bool(evidence)
+        return evidence, bool(evidence), len(answered_halves) == 1
 
-    def _about(self, name: list[str], query: str, vector, hits) -> list[extractive.Evidence]:
+    def _about(self, name: list[str], query: str, vector: np.ndarray, hits: list[Hit]) -> list[extractive.Evidence]:
         """'Who is X?': where the article names X; nothing when it never does."""
         if self._names is None:
             self._names = sentence_names(self.indexed)
@@ -391,7 +399,7 @@ def clean_question(question: str, limit: int) -> str:
     """Strip control and direction-override characters; refuse empty or oversized questions."""
     if not isinstance(question, str):
         raise QuestionError("The question must be text.")
-    cleaned = _CONTROL.sub(" ", question).strip()
+    cleaned = _SPACES.sub(" ", _CONTROL.sub(" ", question)).strip()
     if not cleaned:
         raise QuestionError("The question is empty: type a question about the article.")
     if len(cleaned) > limit:

@@ -5,25 +5,16 @@ is answered on its own, the second searched together with the first when it lean
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
-from assistant.answer_type import question_types
+from assistant.answer_type import patterns
 from index.text import words
 
 MIN_WORDS = 3  # a shorter half ("and when?") is a second kind of answer, not a second question
 
 
-@cache
-def _second_part() -> re.Pattern:
-    alternatives = "|".join(f"(?:{p})" for lang in ("en", "uk", "ru") for p in question_types()["second_part"][lang])
-    return re.compile(alternatives, re.IGNORECASE)
-
-
 def split_question(question: str) -> tuple[str, str] | None:
     """The two halves, each a question of its own words; None for a question asking one thing."""
-    for m in _second_part().finditer(question):
-        first, second = question[: m.start()].strip(), question[m.end() :].strip()
+    for m in patterns("second_part").finditer(question):
+        first, second = question[: m.start()].strip().rstrip(",").rstrip(), question[m.end() :].strip()
         if len(words(first)) >= MIN_WORDS and len(words(second)) >= MIN_WORDS:
-            return first.rstrip(",") + "?", second[:1].upper() + second[1:]
+            return first + "?", second[:1].upper() + second[1:]
     return None

@@ -51,3 +51,9 @@ def test_a_two_part_question_quotes_both_answers(festival):
     result = festival.ask("Скільки театральних колективів приїхало на фестиваль і яка його головна мета?")
     quotes = " ".join(c.quote for c in result.citations)
     assert "14 театральних колективів" in quotes and "головна мета фестивалю" in quotes, result.answer
+
+
+def test_a_two_part_question_says_when_one_part_is_not_answered(festival):
+    result = festival.ask("Скільки театральних колективів приїхало на фестиваль і скільки коштував квиток на покази?")
+    assert "14 театральних колективів" in result.citations[0].quote, result.answer
+    assert result.answer.endswith("На другу частину питання стаття не відповідає."), result.answer
