@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     from assistant.retrieval import Hit
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_SPACES = re.compile(r"\s+")  # one space for any run, so no pattern downstream meets a long one
+# One space for a run of spaces and one line break for a run of lines (claims are one per line),
+# so no pattern downstream meets a long run.
+_SPACES = re.compile(r"[^\S\n]+")
+_LINES = re.compile(r"\n\s*")
 _CITATION_END = re.compile(r"(?<=\])(?= )")
 MODES: tuple[Mode, ...] = ("answer", "summary", "check")
 GENERATIVE_PARAGRAPHS = 5  # retrieved paragraphs a model sees
@@ -399,7 +402,7 @@ def clean_question(question: str, limit: int) -> str:
     """Strip control and direction-override characters; refuse empty or oversized questions."""
     if not isinstance(question, str):
         raise QuestionError("The question must be text.")
-    cleaned = _SPACES.sub(" ", _CONTROL.sub(" ", question)).strip()
+    cleaned = _LINES.sub("\n", _SPACES.sub(" ", _CONTROL.sub(" ", question))).strip()
     if not cleaned:
         raise QuestionError("The question is empty: type a question about the article.")
     if len(cleaned) > limit:
