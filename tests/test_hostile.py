@@ -122,3 +122,10 @@ def test_a_5_mb_article_is_parsed_quickly_and_numbered():
     assert len(data) >= 4_900_000
     assert article.paragraphs[-1].number == len(article.paragraphs) > 20_000
     print(f"5 MB parsed in {elapsed:.2f} s")  # a figure for the log, not a timed assertion
+
+
+def test_long_runs_of_whitespace_shrink_and_lines_stay_apart():
+    from assistant.service import clean_question
+
+    assert clean_question("  Перше  твердження.\r\n\n   Друге\t\tтвердження. ", 100) == "Перше твердження. \nДруге твердження."
+    assert clean_question("Скільки" + " " * 5000 + "коштує?", 10_000) == "Скільки коштує?"
