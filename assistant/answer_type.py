@@ -52,9 +52,7 @@ def asks_amount(question: str) -> bool:
 @lru_cache(maxsize=8192)
 def states_amount(sentence: str, language: str) -> bool:
     """A figure, a cardinal number word or an amount in words ("кілька", "half", "шестикратный")."""
-    return has_amount(sentence, language if language in ("uk", "ru", "en") else "en") or bool(
-        patterns("quantities", whole_words=True).search(sentence)
-    )
+    return has_amount(sentence, language) or bool(patterns("quantities", whole_words=True).search(sentence))
 
 
 def wanted_kind(question: str) -> AnswerKind | None:

@@ -19,7 +19,7 @@ from index.text import fold, normalize
 DATA = Path(__file__).with_name("data")
 LANGUAGES = ("en", "uk", "ru")
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*", re.UNICODE)
-_SOFT_C = re.compile(r"c(?=[eiy])")  # Latin "Central" meets "Центральна", as "Macron" meets "Макрон"
+_SOFT_C = re.compile(r"c(?=[eiy])")  # Latin "Central" meets "Центральна"
 _VOWELS = re.compile(r"[aeiou]+")
 _OPEN_QUOTES = "«\"“„'"
 NAME_RATIO = 0.7
@@ -96,7 +96,7 @@ def number_words() -> dict[str, int]:
 
 
 def strip_preamble(claim: str) -> str:
-    """ "The article says Tokayev met Macron" -> "Tokayev met Macron": the frame is not the claim."""
+    """ "The article says the mayor met the minister" -> "the mayor met the minister": the frame is not the claim."""
     core = claim.strip()
     for language in LANGUAGES:
         stripped = lexicon(language).preamble.sub("", core, count=1).strip()
@@ -309,7 +309,7 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
 
 
 def _names(text: str, tokens: list[tuple[str, str, int, int]], lex: Lexicon, known: set[str]) -> list[Name]:
-    """Runs of capitalised words ("Emmanuel Macron", "Сан-Маріно"). A sentence's first word counts
+    """Runs of capitalised words ("Olena Kovalenko", "Сан-Маріно"). A sentence's first word counts
     when another capitalised word follows it, when the text capitalises it elsewhere (`known`), or
     when it is an acronym; titles, months and number words never do."""
     runs: list[list[tuple[str, str, int, int]]] = []

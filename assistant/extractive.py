@@ -30,12 +30,12 @@ SECOND_SENTENCE_MARGIN = 0.015
 # Generic sentences ("Tokayev's meetings with world leaders are telling") sit close to every
 # question about the article; subtracting their closeness to their neighbours (a CSLS-style
 # hubness correction) lets the specific sentence win. +0.5 to +1.5 points on XQuAD.
+HUB_PENALTY = 0.3
+HUB_NEIGHBOURS = 10
 # "How many" asked, the quote must hold an amount: the best candidate that does, if it scores
 # within this margin of the best one (chosen on XQuAD's folds: the smallest margin that loses
 # no right answer); if none does, the article does not give the figure and the answer is refused.
 AMOUNT_MARGIN = 0.03
-HUB_PENALTY = 0.3
-HUB_NEIGHBOURS = 10
 
 
 def hubness(vectors: np.ndarray, neighbours: int = HUB_NEIGHBOURS, chunk: int = 1024) -> np.ndarray:

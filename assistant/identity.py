@@ -37,7 +37,7 @@ def asked_name(question: str) -> list[str] | None:
             continue
         after = _CLOSING.sub("", rest[spans[-1][2] :])
         # The name must end the question, or (for a person) open a clause about them ("Марія, яка
-        # перекладала"): "Who is Tokayev meeting?" and "Who is Tokayev's wife?" ask about someone else.
+        # перекладала"): "Who is Petrenko meeting?" and "Who is Petrenko's wife?" ask about someone else.
         if after and (is_thing or not after.startswith((",", "—", "–", "("))):
             continue
         return [name_key(w) for w, *_ in spans]

@@ -59,7 +59,7 @@ class Assistant:
             self.profile, self.answer_model = ArticleProfile(store.with_words(indexed)), shipped_model()
         self.vocabulary = {t for p in indexed.article.paragraphs for t in terms(p.text)}
         self.claims = ClaimChecker(indexed, embedder)
-        self._names: list[set[str]] | None = None
+        self._names: list[list[str | None]] | None = None  # identity.sentence_names, on the first 'who is'
         self.generator = None
         if model is not None:  # the chain's imports cost start-up time the offline default does not need
             from assistant.generative import GenerativeAnswerer

@@ -1,7 +1,7 @@
 """Questions that ask two things ("How many students come, and why do teachers need them?").
 
 One quote rarely answers both, and the two answers often sit in different paragraphs; each half
-is answered on its own, the second searched together with the first when it leans on it."""
+is answered on its own (the second alone, then with the first when alone it finds nothing)."""
 
 from __future__ import annotations
 
