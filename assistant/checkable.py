@@ -218,6 +218,12 @@ def _month(token: str, lex: Lexicon) -> int | None:
 def _number_word(token: str, lex: Lexicon) -> int | None:
     if token in lex.number_words:
         return lex.number_words[token]
+    pieces = token.split("-")
+    if len(pieces) > 1 and all(p in lex.number_words or p.removesuffix("s") in lex.number_words for p in pieces):
+        first, last = lex.number_words.get(pieces[0], 0), lex.number_words.get(pieces[-1], 0)
+        if len(pieces) == 2 and first >= 20 and first % 10 == 0 and 0 < last < 10:
+            return first + last  # "twenty-five"
+        return first  # "two-thirds": its count
     for stem, value in lex.number_stems.items():
         if token.startswith(stem) and len(token) - len(stem) <= 4 and not any(ch.isdigit() for ch in token):
             return value
@@ -282,6 +288,7 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
                 values.add(float(value * mult))
             out.numbers.append(Number(word, values, "number", start, end))
             taken.add(i)
+            _concept(out, word, token, lex)  # "першим" counts one and says "first"
             continue
         month = _month(token, lex)
         if month is not None:
@@ -295,9 +302,7 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
             target = next((t for t in tokens[i + 1 : i + 4] if t[1] not in lex.stopwords and t[1] not in lex.negation_words), None)
             out.negations.append((word, start, target[3] if target else end))
             taken.add(i)
-        for concept, patterns in lex.concepts.items():
-            if concept not in out.concepts and _matches(token, patterns):
-                out.concepts[concept] = word
+        _concept(out, word, token, lex)
     out.names = _names(text, tokens, lex, known)
     named = {(n.start, n.end) for n in out.names}
     for i, (word, token, start, end) in enumerate(tokens):
@@ -306,6 +311,12 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
             continue
         out.content.append((word, start, end))
     return out
+
+
+def _concept(out: Parts, word: str, token: str, lex: Lexicon) -> None:
+    for concept, patterns in lex.concepts.items():
+        if concept not in out.concepts and _matches(token, patterns):
+            out.concepts[concept] = word
 
 
 def _names(text: str, tokens: list[tuple[str, str, int, int]], lex: Lexicon, known: set[str]) -> list[Name]:

@@ -162,6 +162,8 @@ def test_numbers_in_three_languages():
     assert values("married three times", "en") == {3.0} and values("чотири рази", "uk") == {4.0} and values("пятым городом", "ru") == {5.0}
     assert 2000.0 in values("2,000 spectators", "en") and 2000.0 in values("2 000 глядачів", "uk")
     assert [n.kind for n in parts("in 2016 with 534 points", "en").numbers] == ["date", "number"]
+    assert values("two-thirds of its people", "en") == {2.0} and values("twenty-five ships", "en") == {25.0}
+    assert values("a six-time winner", "en") == set()  # a hyphen joins number words only to number words
 
 
 def test_opposites_and_language_lists_know_no_article():
@@ -169,6 +171,11 @@ def test_opposites_and_language_lists_know_no_article():
     assert opposites()["fixed"] == "flexible" and opposites()["win"] == "lose"
     assert set(parts("НБУ запровадив фіксований курс", "uk").concepts) == {"fixed"}
     assert set(parts("the NBU moved to a flexible rate", "en").concepts) == {"flexible"}
+    first = parts("Він став першим мером міста", "uk")  # an ordinal counts and says "first"
+    assert set(first.concepts) == {"first"} and [n.values for n in first.numbers] == [{1.0}]
+    assert set(parts("Тесла стал первым", "ru").concepts) == {"first"} == set(parts("the first quarterback", "en").concepts)
+    assert not parts("Victorian succession at Westminster and Eastleigh", "en").concepts  # prefixes of other words
+    assert set(parts("ціни стали нижчими", "uk").concepts) == {"down"} and set(parts("он потерял работу", "ru").concepts) == {"lose"}
     text = " ".join((DATA / f"{language}.json").read_text(encoding="utf-8").lower() for language in ("en", "uk", "ru"))
     for name in ("tokayev", "токаєв", "токаев", "macron", "макрон", "kazakh", "казах", "париж", "paris"):
         assert name not in text

@@ -1,0 +1,64 @@
+"""Claim checks on an article written for this test (real model, real store): a changed year or
+count, a swapped name and a translated name, each checked against the sentence that says it."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+TEXT = """У Рівному відкрили пішохідний міст
+
+Новий пішохідний міст через річку Устя відкрили в Рівному в п'ятницю. Будівництво почалося у 2019 році й тривало три роки.
+
+Міст завдовжки 240 метрів спроєктувала місцева компанія «Мостобуд». Головною інженеркою проєкту була Наталія Кравець.
+
+На відкритті виступив міський голова Андрій Литвин. Він сказав, що міст уперше з'єднав два береги парку.
+"""
+
+
+@pytest.fixture(scope="module")
+def bridge(pool):
+    return pool.add_upload(TEXT.encode(), "bridge.txt")
+
+
+def _verdict(article, claim: str):
+    return article.ask(claim, mode="check").claims[0]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Construction of the bridge began in 2019 and took three years.",
+        "Nataliia Kravets was the chief engineer of the project.",
+        "The bridge is 240 metres long.",
+        "Будівництво почалося у 2019 році.",
+    ],
+)
+def test_what_the_article_says_is_supported(bridge, claim):
+    check = _verdict(bridge, claim)
+    assert check.verdict == "supported", check.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "article_says"),
+    [
+        ("Construction of the bridge began in 2015 and took three years.", "2019"),
+        ("Будівництво почалося у 2016 році.", "2019"),
+        ("The bridge is 310 metres long.", "240"),
+        ("Construction of the bridge took five years.", "три"),
+    ],
+)
+def test_a_changed_year_count_or_name_is_contradicted(bridge, claim, article_says):
+    check = _verdict(bridge, claim)
+    assert check.verdict == "contradicted", check.reason
+    assert article_says in check.instead.quote
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["Olena Shevchuk was the chief engineer of the project.", "Andriy Lytvyn was the chief engineer of the project."],
+)
+def test_a_name_put_in_another_place_is_never_supported(bridge, claim):
+    """One name the article never gives, one it gives in another role: neither is supported."""
+    check = _verdict(bridge, claim)
+    assert check.verdict != "supported", check.reason
