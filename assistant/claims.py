@@ -284,9 +284,10 @@ class ClaimChecker:
                 continue
             j, c = best(n.start, n.end)
             others = [i for i, sn in enumerate(said.names) if i not in matched_names and not any(_name_meets(cn, sn) for cn in claim.names)]
-            # Aligned into a name another of the claim's names spells ("Trevor Martin" to "Ривер" of
-            # "Ривер Сонг", which is "River Song"): that place is taken, this name has none.
-            taken = any(inside(j, sn.start, sn.end) for sn in said.names if any(_name_meets(cn, sn) for cn in claim.names if cn is not n))
+            # Aligned to a word another of the claim's names spells ("Trevor Martin" to "Ривер", which
+            # is "River" of "River Song"): that place is taken, this name has none.
+            word_key = name_key(text[sw.spans[j][0] : sw.spans[j][1]]) if j >= 0 else ""
+            taken = any(same_name(k, word_key) for cn in claim.names if cn is not n for k in cn.keys)
             rival = next((i for i in others if inside(j, said.names[i].start, said.names[i].end)), None)
             if rival is None and j >= 0 and cross_script:
                 # Two names in one run ("Эдисона Тесла"): the run is matched by one claim name, and the
