@@ -32,6 +32,7 @@ class Lexicon:
     language: str
     negation_words: frozenset[str]
     negation_prefixes: tuple[str, ...]
+    not_negations: tuple[tuple[str, ...], ...]  # phrases whose "не" negates nothing ("тим не менш", "not only")
     number_words: dict[str, int]
     number_stems: dict[str, int]  # ordinals in uk/ru ("трет" -> третій, третьому)
     ordinal_words: frozenset[str]  # number words that rank rather than count ("third")
@@ -63,6 +64,7 @@ def lexicon(language: str) -> Lexicon:
         language=name,
         negation_words=frozenset(w for w in negation if not w.endswith("*")),
         negation_prefixes=tuple(w for w in negation if w.endswith("*")),
+        not_negations=tuple(tuple(normalize(w) for w in phrase.split()) for phrase in raw.get("not_negations", [])),
         number_words={normalize(k): v for k, v in raw["number_words"].items()},
         number_stems={normalize(k): v for k, v in raw["number_stems"].items()},
         ordinal_words=frozenset(normalize(w) for w in raw.get("ordinal_words", [])),
@@ -297,7 +299,8 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
                 out.months.append((word, month, start, end))
                 taken.add(i)
                 continue
-        if token in lex.negation_words or token.endswith("n't") or _matches(token, lex.negation_prefixes):
+        negates = token in lex.negation_words or token.endswith("n't") or _matches(token, lex.negation_prefixes)
+        if negates and not _in_phrase(tokens, i, lex.not_negations):
             # What it negates: the next meaningful word ("не запрошували", "refused to recognise").
             target = next((t for t in tokens[i + 1 : i + 4] if t[1] not in lex.stopwords and t[1] not in lex.negation_words), None)
             out.negations.append((word, start, target[3] if target else end))
@@ -311,6 +314,16 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
             continue
         out.content.append((word, start, end))
     return out
+
+
+def _in_phrase(tokens: list[tuple[str, str, int, int]], i: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether token i stands inside one of these phrases."""
+    words = [t[1] for t in tokens]
+    for phrase in phrases:
+        for k, w in enumerate(phrase):
+            if w == words[i] and i >= k and tuple(words[i - k : i - k + len(phrase)]) == phrase:
+                return True
+    return False
 
 
 def _concept(out: Parts, word: str, token: str, lex: Lexicon) -> None:

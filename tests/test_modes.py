@@ -148,6 +148,8 @@ def test_checkable_parts():
     assert [w for w, _, _ in p.negations] == ["not"]
     assert not parts("Кордон добре охороняють.", "uk").negations
     assert parts("який взагалі не охороняють", "uk").negations
+    assert not parts("Тим не менш, місто отримало кошти не раз.", "uk").negations  # phrases whose "не" negates nothing
+    assert [w for w, _, _ in parts("Тем не менее, он не пришёл.", "ru").negations] == ["не"]
     assert strip_preamble("У статті сказано, що Дональд Лу запропонував 50 мільйонів.") == "Дональд Лу запропонував 50 мільйонів."
     assert strip_preamble("За статтею, готівковий долар сягнув 9,50 грн.") == "Готівковий долар сягнув 9,50 грн."
     assert split_claims(" - one\n\n2) two \n• three") == ["one", "two", "three"]
