@@ -32,7 +32,7 @@ class Lexicon:
     language: str
     negation_words: frozenset[str]
     negation_prefixes: tuple[str, ...]
-    not_negations: tuple[tuple[str, ...], ...]  # phrases whose "не" negates nothing ("тим не менш", "not only")
+    not_negations: tuple[tuple[str, ...], ...]  # phrases whose "не" negates nothing ("тим не менш", "тем не менее")
     number_words: dict[str, int]
     number_stems: dict[str, int]  # ordinals in uk/ru ("трет" -> третій, третьому)
     ordinal_words: frozenset[str]  # number words that rank rather than count ("third")
@@ -183,6 +183,7 @@ class Number:
     kind: str  # number | date (a year)
     start: int
     end: int
+    exact: bool = True  # a figure or a cardinal word, not read from an ordinal stem ("п'ят" also starts "п'ятниця")
 
 
 @dataclass
@@ -217,15 +218,27 @@ def _month(token: str, lex: Lexicon) -> int | None:
     return None
 
 
+def _hyphenated(token: str, lex: Lexicon) -> set[float] | None:
+    """Number words joined by hyphens: "twenty-five" (25), "два-три" (a range: either), "two-thirds" (2/3)."""
+    pieces = token.split("-")
+    if len(pieces) < 2 or not all(pieces):
+        return None
+    counts = [lex.number_words.get(p) for p in pieces]
+    if all(c is not None for c in counts):
+        if len(counts) == 2 and counts[0] >= 20 and counts[0] % 10 == 0 and 0 < counts[1] < 10:
+            return {float(counts[0] + counts[1])}
+        return {float(c) for c in counts}
+    parts_of = lex.number_words.get(pieces[1].removesuffix("s")) if len(pieces) == 2 and pieces[1].endswith("s") else None
+    if counts[0] is not None and parts_of:
+        return {counts[0] / parts_of}
+    return None
+
+
 def _number_word(token: str, lex: Lexicon) -> int | None:
     if token in lex.number_words:
         return lex.number_words[token]
-    pieces = token.split("-")
-    if len(pieces) > 1 and all(p in lex.number_words or p.removesuffix("s") in lex.number_words for p in pieces):
-        first, last = lex.number_words.get(pieces[0], 0), lex.number_words.get(pieces[-1], 0)
-        if len(pieces) == 2 and first >= 20 and first % 10 == 0 and 0 < last < 10:
-            return first + last  # "twenty-five"
-        return first  # "two-thirds": its count
+    if hyphenated := _hyphenated(token, lex):
+        return int(min(hyphenated))
     for stem, value in lex.number_stems.items():
         if token.startswith(stem) and len(token) - len(stem) <= 4 and not any(ch.isdigit() for ch in token):
             return value
@@ -248,7 +261,7 @@ def has_amount(text: str, language: str) -> bool:
     tokens = [t for t, _, _ in found]
     for i, (token, start, end) in enumerate(found):
         if not any(ch.isdigit() for ch in token):
-            if token in lex.number_words and token not in lex.ordinal_words:
+            if (token in lex.number_words and token not in lex.ordinal_words) or _hyphenated(token, lex):
                 return True
             continue
         if not token.isdigit() or re.match(r":\d", text[end : end + 2]) or re.search(r"\d:$", text[max(0, start - 2) : start]):
@@ -268,6 +281,7 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
     out = Parts()
     tokens = [(m.group(0), normalize(m.group(0)), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     taken: set[int] = set()
+    concepts: list[tuple[str, str, int]] = []
     for m in _NUMBER[lex.thousands_comma].finditer(text):
         if m.start() and (text[m.start() - 1].isalpha()):
             continue  # "COVID19", "Ту-154" keep their digits as part of a name
@@ -285,12 +299,13 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
             continue
         value = _number_word(token, lex)
         if value is not None:
-            values = {float(value)}
+            values = _hyphenated(token, lex) or {float(value)}
             if i + 1 < len(tokens) and (mult := _multiplier(tokens[i + 1][1], lex)) is not None:
-                values.add(float(value * mult))
-            out.numbers.append(Number(word, values, "number", start, end))
+                values |= {v * mult for v in values}
+            exact = token in lex.number_words or _hyphenated(token, lex) is not None
+            out.numbers.append(Number(word, values, "number", start, end, exact))
             taken.add(i)
-            _concept(out, word, token, lex)  # "першим" counts one and says "first"
+            concepts.append((word, token, start))  # "першим" counts one and says "first"
             continue
         month = _month(token, lex)
         if month is not None:
@@ -305,9 +320,12 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
             target = next((t for t in tokens[i + 1 : i + 4] if t[1] not in lex.stopwords and t[1] not in lex.negation_words), None)
             out.negations.append((word, start, target[3] if target else end))
             taken.add(i)
-        _concept(out, word, token, lex)
+        concepts.append((word, token, start))
     out.names = _names(text, tokens, lex, known)
     named = {(n.start, n.end) for n in out.names}
+    for word, token, start in concepts:  # not from a name: "Нижній Новгород", "Victoria"
+        if not any(a <= start < b for a, b in named):
+            _concept(out, word, token, lex)
     for i, (word, token, start, end) in enumerate(tokens):
         inside = any(a <= start and end <= b for a, b in named)
         if i in taken or inside or token in lex.stopwords or len(token) < 3 or token.isdigit():

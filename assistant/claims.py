@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.checkable import Name, Parts, known_names, lexicon, name_key, opposites, parts, same_name, strip_preamble, words_of
+from assistant.checkable import Name, Number, Parts, known_names, lexicon, name_key, opposites, parts, same_name, strip_preamble, words_of
 from assistant.models import Citation, ClaimCheck
 from index.embeddings import Embedder, WordVectors
 from index.store import IndexedArticle, SentenceRef
@@ -35,6 +35,7 @@ ALIGN_WORD = 0.77
 # Within one language every word sits close to every other ("охороняють" / "ставляться"): there a
 # word is found by its stem or lemma, or by a near-identical vector.
 ALIGN_SAME_LANGUAGE = 0.9
+_PERCENT = re.compile(r"\s*(?:%|per ?cent|відсот|процент)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ class ClaimChecker:
             # Aligned to a word another of the claim's names spells ("Trevor Martin" to "Ривер", which
             # is "River" of "River Song"): that place is taken, this name has none.
             word_key = name_key(text[sw.spans[j][0] : sw.spans[j][1]]) if j >= 0 else ""
-            taken = any(same_name(k, word_key) for cn in claim.names if cn is not n for k in cn.keys)
+            taken = any(same_name(k, word_key) for cn in claim.names if not _name_meets(cn, n) for k in cn.keys)
             rival = next((i for i in others if inside(j, said.names[i].start, said.names[i].end)), None)
             if rival is None and j >= 0 and cross_script:
                 # Two names in one run ("Эдисона Тесла"): the run is matched by one claim name, and the
@@ -314,24 +315,32 @@ class ClaimChecker:
             # "зелёные", "Commonwealth Games" / "Игр Содружества"): loosely where no other name stands,
             # as closely as a name to a name where one does. Between Ukrainian and Russian a name keeps its key.
             common = not any(inside(j, sn.start, sn.end) for sn in said.names)
-            if cross_script and common and (c >= ALIGN_NAME or (c >= ALIGN_WORD and not others)):
+            if cross_script and common and not taken and (c >= ALIGN_NAME or (c >= ALIGN_WORD and not others)):
                 continue
             out.missing.append(n.surface)  # in the same language a name is spelled, not guessed from its vector
             if not cross_script and not self._in_article(n):  # across scripts a name may be translated
                 out.never.append(n.surface)
         claim_values = set().union(*(x.values for x in claim.numbers)) if claim.numbers else set()
-        names_missing = bool(out.missing)
+        names_found = not out.missing
+        exact = [y for y in said.numbers if y.exact]
+        paired: list[tuple[Number, Number]] = []
         for x in claim.numbers:
             if any(x.values & y.values for y in said.numbers):
                 continue
             rivals = [y for y in said.numbers if y.kind == x.kind and not (y.values & claim_values)]
             j, _ = best(x.start, x.end)
             rival = next((y for y in rivals if inside(j, y.start, y.end)), None)
-            unmatched = [z for z in claim.numbers if z.kind == x.kind and not any(z.values & y.values for y in said.numbers)]
-            if rival is None and len(rivals) == 1 and len(unmatched) == 1 and not names_missing:
-                # The one number of its kind each side leaves unmatched, in a sentence about the same
-                # names: "1817" where it says "2000" (a figure seldom aligns to another by its vector).
-                rival = rivals[0]
+            if rival is None and x.exact and names_found:
+                # The one figure of its kind and unit each side leaves unmatched: "1817" where the
+                # sentence says "2000" (a figure seldom aligns to another by its vector). A figure
+                # said twice counts once; a percentage pairs only with one. Whether the sentence is
+                # about the same thing is known once its words are compared (below).
+                unit = _percent(core, x.end)
+                mine = [z for z in claim.numbers if z.kind == x.kind and not any(z.values & y.values for y in said.numbers)]
+                theirs = {frozenset(y.values): y for y in rivals if y in exact and _percent(text, y.end) == unit}
+                if len(mine) == 1 and len(theirs) == 1:
+                    paired.append((x, next(iter(theirs.values()))))
+                    continue
             if rival is not None:  # the claim's number aligns to another one: "543" where the sentence has "534"
                 out.all_conflicts.append(Conflict(x.kind, x.surface, rival.surface))
             else:
@@ -374,8 +383,10 @@ class ClaimChecker:
             other = flip.get(concept)
             if other and other in said.concepts and concept not in said.concepts:
                 out.all_conflicts.append(Conflict("antonym", word, said.concepts[other]))
-            elif concept not in said.concepts:
-                out.missing.append(word)  # "lost" must meet a word for losing, not just a word near it
+            elif concept not in said.concepts or (other and other in said.concepts):
+                # "lost" must meet a word for losing, not just a word near it; a sentence that says
+                # both ("rose here, fell there") confirms neither.
+                out.missing.append(word)
         sentence_terms = self._terms[row]
         found = []
         for word, start, end in claim.content:
@@ -387,6 +398,16 @@ class ClaimChecker:
             # ("прем'єр-міністр" / "міський голова", "баллотируется" / "директор").
             if closeness < bar:
                 out.uncovered.append(word)
+        # A paired figure contradicts in a sentence that holds the claim's names or, for a claim
+        # without names, every other word of it ("pensions rise 10% in 2025" / "salaries rose in 2024").
+        about = bool(claim.names) or not out.uncovered
+        for x, y in paired:
+            if about:
+                out.all_conflicts.append(Conflict(x.kind, x.surface, y.surface))
+            else:
+                out.missing.append(x.surface)
+                if not x.values & self._article_numbers():
+                    out.never.append(x.surface)
         out.coverage = float(np.mean(found)) if found else 1.0
         out.weakest = float(min(found)) if found else 1.0
         return out
@@ -421,6 +442,10 @@ class ClaimChecker:
         s = self.indexed.sentences[row]
         text = self.indexed.article.paragraph(s.paragraph).text
         return Citation(paragraph=s.paragraph, text=text, quote=s.text, score=round(similarity, 4))
+
+
+def _percent(text: str, end: int) -> bool:
+    return bool(_PERCENT.match(text, end))
 
 
 def _latin(text: str) -> bool:

@@ -13,6 +13,8 @@ TEXT = """У Рівному відкрили пішохідний міст
 Міст завдовжки 240 метрів спроєктувала місцева компанія «Мостобуд». Головною інженеркою проєкту була Наталія Кравець.
 
 На відкритті виступив міський голова Андрій Литвин. Він сказав, що міст уперше з'єднав два береги парку.
+
+Того ж дня міськрада повідомила, що зарплати високопосадовців Рівного у 2024 році скоротилися.
 """
 
 
@@ -32,6 +34,7 @@ def _verdict(article, claim: str):
         "Nataliia Kravets was the chief engineer of the project.",
         "The bridge is 240 metres long.",
         "Будівництво почалося у 2019 році.",
+        "Andriy Lytvyn said the bridge connected the two banks of the park for the first time.",
     ],
 )
 def test_what_the_article_says_is_supported(bridge, claim):
@@ -61,4 +64,10 @@ def test_a_changed_year_count_or_name_is_contradicted(bridge, claim, article_say
 def test_a_name_put_in_another_place_is_never_supported(bridge, claim):
     """One name the article never gives, one it gives in another role: neither is supported."""
     check = _verdict(bridge, claim)
+    assert check.verdict != "supported", check.reason
+
+
+def test_a_word_that_only_starts_like_an_opposite_confirms_nothing(bridge):
+    """ "високопосадовців" (senior officials) starts like "високий" (high): it must not stand for "rose"."""
+    check = _verdict(bridge, "Salaries of senior officials in Rivne rose in 2024.")
     assert check.verdict != "supported", check.reason

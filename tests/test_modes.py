@@ -149,6 +149,7 @@ def test_checkable_parts():
     assert not parts("Кордон добре охороняють.", "uk").negations
     assert parts("який взагалі не охороняють", "uk").negations
     assert not parts("Тим не менш, місто отримало кошти не раз.", "uk").negations  # phrases whose "не" negates nothing
+    assert not parts("Не менш важливим кроком стала реформа.", "uk").negations
     assert [w for w, _, _ in parts("Тем не менее, он не пришёл.", "ru").negations] == ["не"]
     assert strip_preamble("У статті сказано, що Дональд Лу запропонував 50 мільйонів.") == "Дональд Лу запропонував 50 мільйонів."
     assert strip_preamble("За статтею, готівковий долар сягнув 9,50 грн.") == "Готівковий долар сягнув 9,50 грн."
@@ -164,8 +165,10 @@ def test_numbers_in_three_languages():
     assert values("married three times", "en") == {3.0} and values("чотири рази", "uk") == {4.0} and values("пятым городом", "ru") == {5.0}
     assert 2000.0 in values("2,000 spectators", "en") and 2000.0 in values("2 000 глядачів", "uk")
     assert [n.kind for n in parts("in 2016 with 534 points", "en").numbers] == ["date", "number"]
-    assert values("two-thirds of its people", "en") == {2.0} and values("twenty-five ships", "en") == {25.0}
+    assert values("two-thirds of its people", "en") == {2 / 3} and values("twenty-five ships", "en") == {25.0}
     assert values("a six-time winner", "en") == set()  # a hyphen joins number words only to number words
+    assert values("два-три тижні", "uk") == {2.0, 3.0} and values("thirds-two", "en") == set()  # a range: either end
+    assert [n.exact for n in parts("у п'ятницю п'ятеро", "uk").numbers] == [False, True]  # "п'ят" also starts Friday
 
 
 def test_opposites_and_language_lists_know_no_article():
@@ -177,7 +180,16 @@ def test_opposites_and_language_lists_know_no_article():
     assert set(first.concepts) == {"first"} and [n.values for n in first.numbers] == [{1.0}]
     assert set(parts("Тесла стал первым", "ru").concepts) == {"first"} == set(parts("the first quarterback", "en").concepts)
     assert not parts("Victorian succession at Westminster and Eastleigh", "en").concepts  # prefixes of other words
-    assert set(parts("ціни стали нижчими", "uk").concepts) == {"down"} and set(parts("он потерял работу", "ru").concepts) == {"lose"}
+    assert set(parts("ціни знижено", "uk").concepts) == {"down"} and set(parts("он потерял работу", "ru").concepts) == {"lose"}
+    # Not concepts: "before" ("перш ніж"), a name ("Вищий суд"), compounds and nouns that only share a prefix.
+    for text in (
+        "перш ніж піти",
+        "засідання провів Вищий суд",
+        "зарплати високопосадовців",
+        "ворог зазнав втрат",
+        "Громадська організація",
+    ):
+        assert not parts(text, "uk").concepts, text
     text = " ".join((DATA / f"{language}.json").read_text(encoding="utf-8").lower() for language in ("en", "uk", "ru"))
     for name in ("tokayev", "токаєв", "токаев", "macron", "макрон", "kazakh", "казах", "париж", "paris"):
         assert name not in text
