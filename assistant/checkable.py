@@ -299,10 +299,11 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
             continue
         value = _number_word(token, lex)
         if value is not None:
-            values = _hyphenated(token, lex) or {float(value)}
+            hyphenated = _hyphenated(token, lex)
+            values = hyphenated or {float(value)}
             if i + 1 < len(tokens) and (mult := _multiplier(tokens[i + 1][1], lex)) is not None:
                 values |= {v * mult for v in values}
-            exact = token in lex.number_words or _hyphenated(token, lex) is not None
+            exact = token in lex.number_words or hyphenated is not None
             out.numbers.append(Number(word, values, "number", start, end, exact))
             taken.add(i)
             concepts.append((word, token, start))  # "першим" counts one and says "first"

@@ -322,7 +322,6 @@ class ClaimChecker:
                 out.never.append(n.surface)
         claim_values = set().union(*(x.values for x in claim.numbers)) if claim.numbers else set()
         names_found = not out.missing
-        exact = [y for y in said.numbers if y.exact]
         paired: list[tuple[Number, Number]] = []
         for x in claim.numbers:
             if any(x.values & y.values for y in said.numbers):
@@ -337,7 +336,7 @@ class ClaimChecker:
                 # about the same thing is known once its words are compared (below).
                 unit = _percent(core, x.end)
                 mine = [z for z in claim.numbers if z.kind == x.kind and not any(z.values & y.values for y in said.numbers)]
-                theirs = {frozenset(y.values): y for y in rivals if y in exact and _percent(text, y.end) == unit}
+                theirs = {frozenset(y.values): y for y in rivals if y.exact and _percent(text, y.end) == unit}
                 if len(mine) == 1 and len(theirs) == 1:
                     paired.append((x, next(iter(theirs.values()))))
                     continue
