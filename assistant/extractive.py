@@ -76,7 +76,7 @@ def choose_evidence(
     scored = rank(indexed, query, query_vector, hits, hub=hub)
     if asked is not None and asks_amount(asked):
         scored = holding_amount(scored, indexed.article.meta.language)
-    return pick(scored)
+    return answer_after_question(indexed.sentences, pick(scored))
 
 
 def rank(
@@ -128,6 +128,25 @@ def pick(scored: list[Evidence]) -> list[Evidence]:
     ):
         chosen.append(scored[1])
     return chosen
+
+
+_ASKS = re.compile(r"\?[»\"”’')]*\s*$")
+
+
+def answer_after_question(sentences: list[SentenceRef], chosen: list[Evidence]) -> list[Evidence]:
+    """A question the article asks itself ("What do we see on the counters?") echoes the reader's
+    question without answering it; the sentence after it usually answers, so it is quoted too."""
+    out = list(chosen)
+    for e in chosen:
+        if not _ASKS.search(e.sentence.text):
+            continue
+        row = sentences.index(e.sentence) + 1
+        if row >= len(sentences) or sentences[row].paragraph > e.sentence.paragraph + 1:
+            continue
+        after = sentences[row]
+        if all(x.sentence != after for x in out):
+            out.append(Evidence(after, e.score, e.confidence))
+    return out
 
 
 def holding_amount(scored: list[Evidence], language: str, margin: float = AMOUNT_MARGIN) -> list[Evidence]:

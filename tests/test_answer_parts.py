@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.answer_type import asks_amount, sentence_kinds, states_amount, wanted_kind
-from assistant.extractive import Evidence, holding_amount
+from assistant.extractive import Evidence, answer_after_question, holding_amount
 from assistant.followup import needs_context, retrieval_query
 from assistant.identity import asked_name, mentions
 from assistant.models import Message
@@ -108,6 +108,21 @@ def test_holding_keeps_near_candidates_that_state_an_amount():
     assert [e.sentence.text for e in holding_amount(scored, "uk", margin=0.03)] == ["Секцію відвідують 40 дітей."]
     assert holding_amount(scored[:1], "uk", margin=0.03) == []  # the article gives no figure: refuse
     assert holding_amount([], "uk") == []
+
+
+def test_a_question_the_article_asks_itself_is_quoted_with_the_sentence_after_it():
+    sentences = [
+        SentenceRef(1, 0, 40, "Що ми бачимо на прилавках шкільних буфетів?"),
+        SentenceRef(1, 41, 80, "Переважно солодкі напої та соки в пакетах."),
+        SentenceRef(2, 0, 30, "Чи це корисно для дітей?»"),
+        SentenceRef(4, 0, 20, "Лікарі кажуть, що ні."),
+    ]
+    asked, answer, last, far = (Evidence(s, 0.9, 0.9) for s in sentences)
+    assert [e.sentence for e in answer_after_question(sentences, [asked])] == sentences[:2]
+    assert answer_after_question(sentences, [asked, answer]) == [asked, answer]  # quoted once
+    assert answer_after_question(sentences, [answer]) == [answer]  # not a question: as it was
+    assert answer_after_question(sentences, [last]) == [last]  # the next sentence is two paragraphs on
+    assert answer_after_question(sentences, [far]) == [far]
 
 
 @pytest.mark.parametrize(
