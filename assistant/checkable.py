@@ -18,6 +18,8 @@ from index.text import fold, normalize
 
 DATA = Path(__file__).with_name("data")
 LANGUAGES = ("en", "uk", "ru")
+# A time of day; other figures around a colon are a score or a ratio ("8:2"), which are amounts.
+_CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-4]):[0-5]\d(?![\d:])")
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*", re.UNICODE)
 _SOFT_C = re.compile(r"c(?=[eiy])")  # Latin "Central" meets "Центральна"
 _VOWELS = re.compile(r"[aeiou]+")
@@ -253,18 +255,19 @@ def _multiplier(token: str, lex: Lexicon) -> int | None:
 
 
 def has_amount(text: str, language: str) -> bool:
-    """A figure or a cardinal number word ("три", "twelve"). Not an amount: a date ("24 лютого",
-    "May 5", "2013 року", any year 1900-2100), a time ("15:00"), a figure inside a name ("Су-25",
-    "COVID-19") or an ordinal ("третій", "third")."""
+    """A figure or a cardinal number word ("три", "twelve"), a score ("8:2"). Not an amount: a date
+    ("24 лютого", "May 5", "2013 року", any year 1900-2100), a time ("15:00"), a figure inside a
+    name ("Су-25", "COVID-19") or an ordinal ("третій", "third")."""
     lex = lexicon(language)
-    found = [(normalize(m.group(0)), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    tokens = [t for t, _, _ in found]
-    for i, (token, start, end) in enumerate(found):
+    found = [(normalize(m.group(0)), m.start()) for m in _TOKEN.finditer(text)]
+    tokens = [t for t, _ in found]
+    clock = [m.span() for m in _CLOCK.finditer(text)]
+    for i, (token, start) in enumerate(found):
         if not any(ch.isdigit() for ch in token):
             if (token in lex.number_words and token not in lex.ordinal_words) or _hyphenated(token, lex):
                 return True
             continue
-        if not token.isdigit() or re.match(r":\d", text[end : end + 2]) or re.search(r"\d:$", text[max(0, start - 2) : start]):
+        if not token.isdigit() or any(a <= start < b for a, b in clock):
             continue
         after, before = tokens[i + 1 : i + 2], tokens[max(0, i - 1) : i]
         day = any(_month(t, lex) is not None for t in after + before)

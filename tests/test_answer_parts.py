@@ -85,6 +85,8 @@ def test_asks_amount(question, asks):
         ("It opened on May 5.", "en", False),
         ("It happened in 2014.", "en", False),
         ("Су-25 злетів о 15:00.", "uk", False),  # a figure in a name, a time
+        ("Матч почався о 9:30 і закінчився внічию.", "uk", False),
+        ("«Медик» розгромив «Візаж» 8:2.", "uk", True),  # a score is an amount, a clock time is not
         ("COVID-19 повернувся.", "uk", False),
         ("Багатий чоловік купив багатоповерхівку.", "uk", False),  # "багат-" is not "багато"
         ("Прийшли троє чоловіків.", "uk", True),
