@@ -43,6 +43,7 @@ class Lexicon:
     thousands_comma: bool
     months: dict[int, tuple[str, ...]]
     ambiguous_months: frozenset[str]
+    weekdays: dict[int, tuple[str, ...]]
     concepts: dict[str, tuple[str, ...]]
     stopwords: frozenset[str]
     titles: frozenset[str]
@@ -75,6 +76,7 @@ def lexicon(language: str) -> Lexicon:
         thousands_comma=bool(raw["thousands_comma"]),
         months={int(k): tuple(normalize(w) for w in v) for k, v in raw["months"].items()},
         ambiguous_months=frozenset(normalize(w) for w in raw["ambiguous_months"]),
+        weekdays={int(k): tuple(normalize(w) for w in v) for k, v in raw["weekdays"].items()},
         concepts={k: tuple(normalize(w) for w in v) for k, v in raw["concepts"].items()},
         stopwords=frozenset(normalize(w) for w in raw["stopwords"]),
         titles=frozenset(normalize(w) for w in raw["titles"]),
@@ -195,6 +197,7 @@ class Parts:
     names: list[Name] = field(default_factory=list)
     numbers: list[Number] = field(default_factory=list)
     months: list[tuple[str, int, int, int]] = field(default_factory=list)  # (surface, month, start, end)
+    weekdays: list[tuple[str, int, int, int]] = field(default_factory=list)  # (surface, day 1-7, start, end)
     # (negating word, where it starts, where the word it negates ends): "не запрошували", "did not receive"
     negations: list[tuple[str, int, int]] = field(default_factory=list)
     concepts: dict[str, str] = field(default_factory=dict)  # concept -> the word that says it
@@ -214,9 +217,13 @@ def _value(surface: str, thousands_comma: bool) -> float:
 
 
 def _month(token: str, lex: Lexicon) -> int | None:
-    for month, patterns in lex.months.items():
+    return _calendar(token, lex.months)
+
+
+def _calendar(token: str, table: dict[int, tuple[str, ...]]) -> int | None:
+    for key, patterns in table.items():
         if _matches(token, patterns):
-            return month
+            return key
     return None
 
 
@@ -300,6 +307,11 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
     for i, (word, token, start, end) in enumerate(tokens):
         if token.isdigit():
             continue
+        day = _calendar(token, lex.weekdays)
+        if day is not None:  # before number words: "п'ятниці" is Friday, not five
+            out.weekdays.append((word, day, start, end))
+            taken.add(i)
+            continue
         value = _number_word(token, lex)
         if value is not None:
             hyphenated = _hyphenated(token, lex)
@@ -357,11 +369,12 @@ def _concept(out: Parts, word: str, token: str, lex: Lexicon) -> None:
 def _names(text: str, tokens: list[tuple[str, str, int, int]], lex: Lexicon, known: set[str]) -> list[Name]:
     """Runs of capitalised words ("Olena Kovalenko", "Сан-Маріно"). A sentence's first word counts
     when another capitalised word follows it, when the text capitalises it elsewhere (`known`), or
-    when it is an acronym; titles, months and number words never do."""
+    when it is an acronym; titles, months, weekdays and number words never do."""
     runs: list[list[tuple[str, str, int, int]]] = []
     previous_end = -1
     for k, (word, token, start, end) in enumerate(tokens):
-        if not word[:1].isupper() or token in lex.titles or _month(token, lex) is not None or _number_word(token, lex) is not None:
+        calendar = _month(token, lex) is not None or _calendar(token, lex.weekdays) is not None
+        if not word[:1].isupper() or token in lex.titles or calendar or _number_word(token, lex) is not None:
             previous_end = -1
             continue
         before = text[:start].rstrip()
@@ -369,6 +382,11 @@ def _names(text: str, tokens: list[tuple[str, str, int, int]], lex: Lexicon, kno
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         followed = nxt is not None and nxt[0][:1].isupper() and text[end : nxt[2]].strip() == ""
         key = name_key(word)
+        # A sentence's first word that is a function word ("После", "After") names nothing, however
+        # often the text capitalises it at the start of a sentence.
+        if initial and not followed and token in lex.stopwords:
+            previous_end = -1
+            continue
         if initial and not (followed or (word.isupper() and len(word) > 1) or any(same_name(key, x) for x in known)):
             previous_end = -1
             continue

@@ -80,6 +80,7 @@ class Assessment:
     conflicts: list[Conflict] = field(default_factory=list)  # those that count under the thresholds (set by `decide`)
     weakest: float = 1.0  # the claim's least well aligned meaningful word
     missing: list[str] = field(default_factory=list)  # checkable parts with no counterpart at all
+    vague: list[str] = field(default_factory=list)  # those of `missing` that are words like "after", "first", not facts
     never: list[str] = field(default_factory=list)  # names and numbers the whole article never has
     unsure: list[str] = field(default_factory=list)  # names that may or may not be the sentence's (set by `decide`)
     uncovered: list[str] = field(default_factory=list)
@@ -146,7 +147,19 @@ def decide(assessments: list[Assessment], th: Thresholds) -> tuple[str, Assessme
     ]
     # A contradiction comes from the sentence the claim is closest to: not from a farther one while a
     # closer sentence differs in nothing ("Paris"/"Астані" in the next paragraph).
-    agreeing = max((a.score for a in ranked if not a.conflicts and not a.missing and not a.unsure), default=0.0)
+    # Lacking only a word like "after" or "first", it still differs in no name, number or date, and
+    # so stands against another name, number or date found farther; not against an opposite word or
+    # a negation ("lost" / "перемогою").
+    agreeing = max(
+        (
+            a.score
+            for a in ranked
+            if not a.conflicts
+            and not a.unsure
+            and (not a.missing or (set(a.missing) <= set(a.vague) and contra and contra[0].conflicts[0].kind in ("name", "number", "date")))
+        ),
+        default=0.0,
+    )
     if contra and contra[0].score >= agreeing:
         c = contra[0].conflicts[0]
         return "contradicted", contra[0], f"contradicted_{c.kind}", {"claim": c.claim, "article": c.article}
@@ -346,15 +359,8 @@ class ClaimChecker:
                 out.missing.append(x.surface)
                 if not x.values & self._article_numbers():
                     out.never.append(x.surface)
-        claim_months = {m for _, m, _, _ in claim.months}
-        for surface, month, _, _ in claim.months:
-            if any(month == m for _, m, _, _ in said.months):
-                continue
-            rivals = [s for s, m, _, _ in said.months if m not in claim_months]
-            if rivals:
-                out.all_conflicts.append(Conflict("date", surface, rivals[0]))
-            else:
-                out.missing.append(surface)
+        _calendar(claim.months, said.months, out)
+        _calendar(claim.weekdays, said.weekdays, out)
         # A negation conflicts where what it governs aligns to the other text and that text has no
         # negation at all ("не запрошували" / "invited"). When both have one, each must pair with
         # a negation of the other over the same words; one that does not ("did not receive" beside
@@ -386,6 +392,7 @@ class ClaimChecker:
                 # "lost" must meet a word for losing, not just a word near it; a sentence that says
                 # both ("rose here, fell there") confirms neither.
                 out.missing.append(word)
+                out.vague.append(word)
         sentence_terms = self._terms[row]
         found = []
         for word, start, end in claim.content:
@@ -466,6 +473,19 @@ def _aligned_from(cos: np.ndarray, spans: list[tuple[int, int]], start: int, end
     sims = cos[:, idx].max(axis=1)
     i = int(np.argmax(sims))
     return i, float(sims[i])
+
+
+def _calendar(claim: list[tuple[str, int, int, int]], said: list[tuple[str, int, int, int]], out: Assessment) -> None:
+    """Months or weekdays: the claim's must be the sentence's; another one there is a different date."""
+    claimed = {key for _, key, _, _ in claim}
+    for surface, key, _, _ in claim:
+        if any(key == k for _, k, _, _ in said):
+            continue
+        rivals = [s for s, k, _, _ in said if k not in claimed]
+        if rivals:
+            out.all_conflicts.append(Conflict("date", surface, rivals[0]))
+        else:
+            out.missing.append(surface)
 
 
 def _name_meets(a: Name, b: Name) -> bool:

@@ -341,6 +341,11 @@ def run_hand(embedder_real) -> None:
             )
     table("Hand-written claims over news-uk (shipped thresholds, never fitted on these)", rows, got)
     table("Hand-written claims, per language", rows, got, key="lang")
+    # "first": the 81 claims written before the fourth session, looked at while developing since;
+    # "fresh": 50 written later over five other articles, by a session that never saw the checker.
+    for split in ("first", "fresh"):
+        keep = [i for i, r in enumerate(rows) if r.get("split", "first") == split]
+        table(f"Hand-written claims, split '{split}'", [rows[i] for i in keep], [got[i] for i in keep], key="lang")
     print(f"claim language detected right: {sum(a == r['lang'] for a, r in zip(langs, rows, strict=True))}/{len(rows)}")
     print(
         f"check time per claim (warm: model loaded, each article's sentences prepared once first, median "

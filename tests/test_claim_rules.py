@@ -1,5 +1,6 @@
-"""Claim checks on an article written for this test (real model, real store): a changed year or
-count, a swapped name and a translated name, each checked against the sentence that says it."""
+"""Claim checks on an article written for this test (real model, real store): a changed year,
+count or weekday, a swapped name, a translated name and "after" for "before", each checked against
+the sentence that says it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ TEXT = """У Рівному відкрили пішохідний міст
 На відкритті виступив міський голова Андрій Литвин. Він сказав, що міст уперше з'єднав два береги парку.
 
 Того ж дня міськрада повідомила, що зарплати високопосадовців Рівного у 2024 році скоротилися.
+
+Перед відкриттям мосту міськрада провела громадські слухання.
 """
 
 
@@ -71,3 +74,18 @@ def test_a_word_that_only_starts_like_an_opposite_confirms_nothing(bridge):
     """ "високопосадовців" (senior officials) starts like "високий" (high): it must not stand for "rose"."""
     check = _verdict(bridge, "Salaries of senior officials in Rivne rose in 2024.")
     assert check.verdict != "supported", check.reason
+
+
+def test_a_weekday_is_a_date(bridge):
+    """Days of the week align with one another as closely as synonyms: another day is another date."""
+    assert _verdict(bridge, "The new footbridge over the Ustia was opened in Rivne on Friday.").verdict == "supported"
+    check = _verdict(bridge, "Новий пішохідний міст через Устя відкрили в Рівному в понеділок.")
+    assert check.verdict == "contradicted", check.reason
+    assert "п'ятницю" in check.instead.quote
+
+
+def test_after_must_be_said(bridge):
+    """ "After" where the article says "before" is not confirmed by the words around it."""
+    check = _verdict(bridge, "After the opening of the bridge, the city council held hearings.")
+    assert check.verdict != "supported", check.reason
+    assert _verdict(bridge, "Before the opening of the bridge, the city council held hearings.").verdict == "supported"
