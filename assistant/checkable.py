@@ -19,7 +19,7 @@ from index.text import fold, normalize
 DATA = Path(__file__).with_name("data")
 LANGUAGES = ("en", "uk", "ru")
 # A time of day; other figures around a colon are a score or a ratio ("8:2"), which are amounts.
-_CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-4]):[0-5]\d(?![\d:])")
+_CLOCK = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d)?(?![\d:])")
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*", re.UNICODE)
 _SOFT_C = re.compile(r"c(?=[eiy])")  # Latin "Central" meets "Центральна"
 _VOWELS = re.compile(r"[aeiou]+")
@@ -35,6 +35,7 @@ class Lexicon:
     negation_words: frozenset[str]
     negation_prefixes: tuple[str, ...]
     not_negations: tuple[tuple[str, ...], ...]  # phrases whose "не" negates nothing ("тим не менш", "тем не менее")
+    not_concepts: tuple[tuple[str, ...], ...]  # phrases whose concept word says nothing of it ("named after")
     number_words: dict[str, int]
     number_stems: dict[str, int]  # ordinals in uk/ru ("трет" -> третій, третьому)
     ordinal_words: frozenset[str]  # number words that rank rather than count ("third")
@@ -68,6 +69,7 @@ def lexicon(language: str) -> Lexicon:
         negation_words=frozenset(w for w in negation if not w.endswith("*")),
         negation_prefixes=tuple(w for w in negation if w.endswith("*")),
         not_negations=tuple(tuple(normalize(w) for w in phrase.split()) for phrase in raw.get("not_negations", [])),
+        not_concepts=tuple(tuple(normalize(w) for w in phrase.split()) for phrase in raw.get("not_concepts", [])),
         number_words={normalize(k): v for k, v in raw["number_words"].items()},
         number_stems={normalize(k): v for k, v in raw["number_stems"].items()},
         ordinal_words=frozenset(normalize(w) for w in raw.get("ordinal_words", [])),
@@ -285,7 +287,7 @@ def has_amount(text: str, language: str) -> bool:
 
 
 def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
-    """Names, numbers, months, negation, opposite-bearing words and the remaining content words."""
+    """Names, numbers, months, weekdays, negation, opposite-bearing words and the remaining content words."""
     lex = lexicon(language)
     known = known or set()
     out = Parts()
@@ -308,7 +310,9 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
         if token.isdigit():
             continue
         day = _calendar(token, lex.weekdays)
-        if day is not None:  # before number words: "п'ятниці" is Friday, not five
+        # Before number words: "п'ятниці" is Friday, not five. Ukrainian and Russian write weekdays
+        # in lower case; capitalised, it is a name ("Субботин", "Пятницкой улице").
+        if day is not None and (lex.language == "en" or not word[:1].isupper()):
             out.weekdays.append((word, day, start, end))
             taken.add(i)
             continue
@@ -321,7 +325,7 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
             exact = token in lex.number_words or hyphenated is not None
             out.numbers.append(Number(word, values, "number", start, end, exact))
             taken.add(i)
-            concepts.append((word, token, start))  # "першим" counts one and says "first"
+            concepts.append((word, token, start, i))  # "першим" counts one and says "first"
             continue
         month = _month(token, lex)
         if month is not None:
@@ -336,11 +340,11 @@ def parts(text: str, language: str, known: set[str] | None = None) -> Parts:
             target = next((t for t in tokens[i + 1 : i + 4] if t[1] not in lex.stopwords and t[1] not in lex.negation_words), None)
             out.negations.append((word, start, target[3] if target else end))
             taken.add(i)
-        concepts.append((word, token, start))
+        concepts.append((word, token, start, i))
     out.names = _names(text, tokens, lex, known)
     named = {(n.start, n.end) for n in out.names}
-    for word, token, start in concepts:  # not from a name: "Нижній Новгород", "Victoria"
-        if not any(a <= start < b for a, b in named):
+    for word, token, start, i in concepts:  # not from a name ("Нижній Новгород", "Victoria") nor a set phrase ("named after")
+        if not any(a <= start < b for a, b in named) and not _in_phrase(tokens, i, lex.not_concepts):
             _concept(out, word, token, lex)
     for i, (word, token, start, end) in enumerate(tokens):
         inside = any(a <= start and end <= b for a, b in named)
@@ -382,9 +386,10 @@ def _names(text: str, tokens: list[tuple[str, str, int, int]], lex: Lexicon, kno
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         followed = nxt is not None and nxt[0][:1].isupper() and text[end : nxt[2]].strip() == ""
         key = name_key(word)
-        # A sentence's first word that is a function word ("После", "After") names nothing, however
-        # often the text capitalises it at the start of a sentence.
-        if initial and not followed and token in lex.stopwords:
+        # A sentence's first word that is a function word ("После", "After Zelensky's speech") names
+        # nothing, however often the text capitalises it at the start of a sentence; an acronym
+        # ("WHO", "IT") still does.
+        if initial and token in lex.stopwords and not (word.isupper() and len(word) > 1):
             previous_end = -1
             continue
         if initial and not (followed or (word.isupper() and len(word) > 1) or any(same_name(key, x) for x in known)):

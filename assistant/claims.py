@@ -80,7 +80,7 @@ class Assessment:
     conflicts: list[Conflict] = field(default_factory=list)  # those that count under the thresholds (set by `decide`)
     weakest: float = 1.0  # the claim's least well aligned meaningful word
     missing: list[str] = field(default_factory=list)  # checkable parts with no counterpart at all
-    vague: list[str] = field(default_factory=list)  # those of `missing` that are words like "after", "first", not facts
+    vague: list[str] = field(default_factory=list)  # those of `missing` that are concept words ("after", "first", "won"), not facts
     never: list[str] = field(default_factory=list)  # names and numbers the whole article never has
     unsure: list[str] = field(default_factory=list)  # names that may or may not be the sentence's (set by `decide`)
     uncovered: list[str] = field(default_factory=list)
@@ -147,16 +147,19 @@ def decide(assessments: list[Assessment], th: Thresholds) -> tuple[str, Assessme
     ]
     # A contradiction comes from the sentence the claim is closest to: not from a farther one while a
     # closer sentence differs in nothing ("Paris"/"Астані" in the next paragraph).
-    # Lacking only a word like "after" or "first", it still differs in no name, number or date, and
-    # so stands against another name, number or date found farther; not against an opposite word or
-    # a negation ("lost" / "перемогою").
+    # Lacking only concept words ("after", "first"), it still differs in no name, number or date, and
+    # so stands against a farther sentence whose conflicts are all names, numbers or dates; not
+    # against an opposite word or a negation ("lost" / "перемогою").
     agreeing = max(
         (
             a.score
             for a in ranked
             if not a.conflicts
             and not a.unsure
-            and (not a.missing or (set(a.missing) <= set(a.vague) and contra and contra[0].conflicts[0].kind in ("name", "number", "date")))
+            and (
+                not a.missing
+                or (len(a.missing) == len(a.vague) and contra and all(c.kind in ("name", "number", "date") for c in contra[0].conflicts))
+            )
         ),
         default=0.0,
     )
@@ -359,8 +362,8 @@ class ClaimChecker:
                 out.missing.append(x.surface)
                 if not x.values & self._article_numbers():
                     out.never.append(x.surface)
-        _calendar(claim.months, said.months, out)
-        _calendar(claim.weekdays, said.weekdays, out)
+        _compare_dates(claim.months, said.months, out)
+        _compare_dates(claim.weekdays, said.weekdays, out)
         # A negation conflicts where what it governs aligns to the other text and that text has no
         # negation at all ("не запрошували" / "invited"). When both have one, each must pair with
         # a negation of the other over the same words; one that does not ("did not receive" beside
@@ -475,7 +478,7 @@ def _aligned_from(cos: np.ndarray, spans: list[tuple[int, int]], start: int, end
     return i, float(sims[i])
 
 
-def _calendar(claim: list[tuple[str, int, int, int]], said: list[tuple[str, int, int, int]], out: Assessment) -> None:
+def _compare_dates(claim: list[tuple[str, int, int, int]], said: list[tuple[str, int, int, int]], out: Assessment) -> None:
     """Months or weekdays: the claim's must be the sentence's; another one there is a different date."""
     claimed = {key for _, key, _, _ in claim}
     for surface, key, _, _ in claim:

@@ -130,7 +130,7 @@ def pick(scored: list[Evidence]) -> list[Evidence]:
     return chosen
 
 
-_ASKS = re.compile(r"\?[»\"”’')]*\s*$")
+_ASKS = re.compile(r"\?[?!]*[»\"”’')]*\s*$")
 
 
 def answer_after_question(sentences: list[SentenceRef], chosen: list[Evidence]) -> list[Evidence]:

@@ -118,13 +118,14 @@ def test_a_question_the_article_asks_itself_is_quoted_with_the_sentence_after_it
         SentenceRef(1, 41, 80, "Переважно солодкі напої та соки в пакетах."),
         SentenceRef(2, 0, 30, "Чи це корисно для дітей?»"),
         SentenceRef(4, 0, 20, "Лікарі кажуть, що ні."),
+        SentenceRef(4, 21, 50, "А що далі?!"),
     ]
-    asked, answer, last, far = (Evidence(s, 0.9, 0.9) for s in sentences)
+    asked, answer, far, _reply, final = (Evidence(s, 0.9, 0.9) for s in sentences)
     assert [e.sentence for e in answer_after_question(sentences, [asked])] == sentences[:2]
     assert answer_after_question(sentences, [asked, answer]) == [asked, answer]  # quoted once
     assert answer_after_question(sentences, [answer]) == [answer]  # not a question: as it was
-    assert answer_after_question(sentences, [last]) == [last]  # the next sentence is two paragraphs on
-    assert answer_after_question(sentences, [far]) == [far]
+    assert answer_after_question(sentences, [far]) == [far]  # the next sentence is two paragraphs on
+    assert answer_after_question(sentences, [final]) == [final]  # a question ending the article
 
 
 @pytest.mark.parametrize(

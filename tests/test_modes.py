@@ -235,3 +235,14 @@ def test_verdict_rules_on_hand_made_comparisons():
     assert decide([sentence(1, missing=["NATO"], never=["NATO"])], DEFAULT_THRESHOLDS)[0] == "not_in_article"
     assert decide([sentence(1)], DEFAULT_THRESHOLDS)[0] == "supported"
     assert decide([sentence(1, same_script=True, uncovered=["балотуватися"])], DEFAULT_THRESHOLDS)[0] != "supported"
+    # A closer sentence lacking only a concept word stands against a farther number conflict, not
+    # against a farther opposite word, even one listed after a number.
+    lacking = sentence(1, similarity=0.90, missing=["after"], vague=["after"])
+    number = sentence(2, similarity=0.88, all_conflicts=[Conflict("number", "5", "6")])
+    both = sentence(2, similarity=0.88, all_conflicts=[Conflict("number", "5", "6"), Conflict("antonym", "rose", "впали")])
+    assert decide([lacking, number], DEFAULT_THRESHOLDS)[0] == "not_verified"
+    assert decide([lacking, both], DEFAULT_THRESHOLDS)[0] == "contradicted"
+    assert (
+        decide([sentence(1, similarity=0.90, missing=["першим", "першим"], vague=["першим"]), number], DEFAULT_THRESHOLDS)[0]
+        == "contradicted"
+    )
