@@ -156,6 +156,23 @@ def test_checkable_parts():
     assert split_claims(" - one\n\n2) two \n• three") == ["one", "two", "three"]
 
 
+def test_weekdays_and_after():
+    """Weekdays are dates in lower case (a capitalised one is a name); "after" is a concept except in set phrases."""
+
+    def days(text: str, language: str) -> list[int]:
+        return [d for _, d, _, _ in parts(text, language).weekdays]
+
+    assert days("засідання в п'ятницю, а не в понеділок", "uk") == [5, 1]  # "п'ятницю" is not five
+    assert not parts("засідання в п'ятницю", "uk").numbers
+    assert days("On Friday and on Sunday", "en") == [5, 7]
+    assert days("Андрей Субботин вышел на субботник в субботу", "ru") == [6]
+    assert days("Суботник на Пятницкой улице", "uk") == [] == days("загрязняет окружающую среду", "ru")
+    assert set(parts("After Zelensky's speech the talks began", "en").concepts) == {"after"}
+    assert [n.surface for n in parts("После Москвы делегация поехала в Тулу", "ru").names] == ["Москвы", "Тулу"]
+    assert [n.surface for n in parts("WHO warned of a new wave", "en").names] == ["WHO"]  # an acronym still names
+    assert not parts("The bridge was named after him", "en").concepts
+
+
 def test_numbers_in_three_languages():
     def values(text: str, language: str) -> set[float]:
         return set().union(*(n.values for n in parts(text, language).numbers))
@@ -168,7 +185,7 @@ def test_numbers_in_three_languages():
     assert values("two-thirds of its people", "en") == {2 / 3} and values("twenty-five ships", "en") == {25.0}
     assert values("a six-time winner", "en") == set()  # a hyphen joins number words only to number words
     assert values("два-три тижні", "uk") == {2.0, 3.0} and values("thirds-two", "en") == set()  # a range: either end
-    assert [n.exact for n in parts("у п'ятницю п'ять", "uk").numbers] == [False, True]  # "п'ят" also starts Friday
+    assert [n.exact for n in parts("на п'ятому місці п'ять", "uk").numbers] == [False, True]  # read from the stem "п'ят"
 
 
 def test_opposites_and_language_lists_know_no_article():
