@@ -12,6 +12,7 @@ import numpy as np
 
 from assistant.answer_type import asks_amount, states_amount
 from assistant.retrieval import Hit
+from index.article import Article
 from index.store import IndexedArticle, SentenceRef
 from index.text import terms
 
@@ -76,7 +77,7 @@ def choose_evidence(
     scored = rank(indexed, query, query_vector, hits, hub=hub)
     if asked is not None and asks_amount(asked):
         scored = holding_amount(scored, indexed.article.meta.language)
-    return answer_after_question(indexed.sentences, pick(scored))
+    return answer_after_question(indexed.sentences, pick(scored), section_starts(indexed.article))
 
 
 def rank(
@@ -133,15 +134,28 @@ def pick(scored: list[Evidence]) -> list[Evidence]:
 _ASKS = re.compile(r"\?[?!]*[»\"”’')]*\s*$")
 
 
-def answer_after_question(sentences: list[SentenceRef], chosen: list[Evidence]) -> list[Evidence]:
+def section_starts(article: Article) -> set[int]:
+    """Paragraphs that open a new section or are not body text: an answer does not run into them."""
+    out, previous = set(), None
+    for p in article.paragraphs:
+        if p.kind not in ("body", "list_item") or (previous is not None and p.section != previous.section):
+            out.add(p.number)
+        previous = p
+    return out
+
+
+def answer_after_question(sentences: list[SentenceRef], chosen: list[Evidence], starts: set[int] | None = None) -> list[Evidence]:
     """A question the article asks itself ("What do we see on the counters?") echoes the reader's
-    question without answering it; the sentence after it usually answers, so it is quoted too."""
+    question without answering it; the sentence after it usually answers, so it is quoted too,
+    unless it stands in another section (`starts`: `section_starts`)."""
     out = list(chosen)
     for e in chosen:
         if not _ASKS.search(e.sentence.text):
             continue
         row = sentences.index(e.sentence) + 1
         if row >= len(sentences) or sentences[row].paragraph > e.sentence.paragraph + 1:
+            continue
+        if sentences[row].paragraph != e.sentence.paragraph and sentences[row].paragraph in (starts or set()):
             continue
         after = sentences[row]
         if all(x.sentence != after for x in out):

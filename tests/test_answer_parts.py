@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.answer_type import asks_amount, sentence_kinds, states_amount, wanted_kind
-from assistant.extractive import Evidence, answer_after_question, holding_amount
+from assistant.extractive import Evidence, answer_after_question, holding_amount, section_starts
 from assistant.followup import needs_context, retrieval_query
 from assistant.identity import asked_name, mentions
 from assistant.models import Message
@@ -101,6 +101,20 @@ def _evidence(text: str, score: float) -> Evidence:
     return Evidence(SentenceRef(1, int(score * 1000), int(score * 1000) + len(text), text), score, score)
 
 
+def test_sections_start_where_the_heading_changes_or_the_text_is_not_body():
+    from index.article import Article, ArticleMeta, Paragraph
+
+    paragraphs = [
+        Paragraph(number=1, text="Заголовок", kind="title"),
+        Paragraph(number=2, text="Перший абзац.", section=None),
+        Paragraph(number=3, text="Другий абзац.", section=None),
+        Paragraph(number=4, text="Під підзаголовком.", section="Ціни"),
+        Paragraph(number=5, text="Далі.", section="Ціни"),
+    ]
+    article = Article(id="a", content_hash="h", meta=ArticleMeta(language="uk"), paragraphs=paragraphs)
+    assert section_starts(article) == {1, 4}
+
+
 def test_holding_keeps_near_candidates_that_state_an_amount():
     scored = [
         _evidence("Діти займаються спортом.", 0.90),
@@ -126,6 +140,11 @@ def test_a_question_the_article_asks_itself_is_quoted_with_the_sentence_after_it
     assert answer_after_question(sentences, [answer]) == [answer]  # not a question: as it was
     assert answer_after_question(sentences, [far]) == [far]  # the next sentence is two paragraphs on
     assert answer_after_question(sentences, [final]) == [final]  # a question ending the article
+    assert answer_after_question(sentences[2:], [far], starts=set()) == [far]
+    moved = [SentenceRef(2, 0, 30, "Чи це корисно для дітей?"), SentenceRef(3, 0, 20, "Лікарі кажуть, що ні.")]
+    asking = Evidence(moved[0], 0.9, 0.9)
+    assert len(answer_after_question(moved, [asking], starts=set())) == 2  # the next paragraph's first sentence
+    assert answer_after_question(moved, [asking], starts={3}) == [asking]  # not across a section
 
 
 @pytest.mark.parametrize(
