@@ -77,7 +77,10 @@ def choose_evidence(
     scored = rank(indexed, query, query_vector, hits, hub=hub)
     if asked is not None and asks_amount(asked):
         scored = holding_amount(scored, indexed.article.meta.language)
-    return answer_after_question(indexed.sentences, pick(scored), section_starts(indexed.article))
+    chosen = pick(scored)
+    if any(_ASKS.search(e.sentence.text) for e in chosen):  # the sections are read only when needed
+        chosen = answer_after_question(indexed.sentences, chosen, section_starts(indexed.article))
+    return chosen
 
 
 def rank(
