@@ -2,6 +2,8 @@
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# pytest workers in `make test` (at most; one per core): each holds a model (~1 GB) and starts CLI processes.
+TEST_WORKERS ?= 4
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
@@ -42,7 +44,7 @@ chat: index
 test: install-test model
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses $(TEST_WORKERS)
 
 lint: install-test
 	$(BIN)/ruff check --fix .

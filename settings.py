@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     top_k: int = 10
     torch_threads: int = 1
+    index_threads: int | None = None  # cores used while indexing; None: all of them
     query_cache: int = 2048
     refuse_threshold: float | None = None
     refuse_threshold_cross: float | None = None

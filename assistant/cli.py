@@ -146,7 +146,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError("Give a question, or --batch FILE.")
     if settings.batch is None:
         clean_question(args.question, settings.max_question_chars)  # fail fast, before loading models
-    assistant = Assistant.from_settings(settings)
+    assistant = Assistant.from_settings(settings, _article(settings, settings.article))
     if settings.batch is not None:
         return _batch(assistant, settings.batch, settings.mode)
     history = _read_history(settings.history)
@@ -174,7 +174,7 @@ def _streamed(assistant, question: str, history: list, mode: str):
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.service import Assistant
 
-    assistant = Assistant.from_settings(settings, article=str(args.path))
+    assistant = Assistant.from_settings(settings, _article(settings, str(args.path)))
     a = assistant.article
     print(f"Indexed '{a.id}': {len(a.paragraphs)} paragraphs. Use it with --article {a.id}")
     return 0
@@ -184,7 +184,7 @@ def _chat(settings: Settings) -> int:
     from assistant.models import QuestionError
     from assistant.service import Assistant
 
-    assistant = Assistant.from_settings(settings)
+    assistant = Assistant.from_settings(settings, _article(settings, settings.article))
     a = assistant.article
     print(f"Article: {a.meta.title or a.id} ({len(a.paragraphs)} paragraphs). Ask a question; an empty line or Ctrl-D quits.")
     history: list[dict[str, str]] = []
@@ -205,7 +205,27 @@ def _chat(settings: Settings) -> int:
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.answer}]
 
 
+def _article(settings: Settings, ref: str):
+    """The article read (and a missing or broken file reported) in a second, before the model's ~10 s load."""
+    from index.library import ArticleLibrary
+
+    return ArticleLibrary(settings.resolved_store_dir, settings.max_article_bytes).resolve(ref)
+
+
+def _port_free(host: str, port: int) -> None:
+    """A taken port is reported before the model loads; the server's own bind still decides."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            probe.bind((host, port))
+    except OSError as exc:
+        raise CliError(f"Cannot serve on {host}:{port}: {exc}") from exc
+
+
 def _serve(settings: Settings) -> int:
+    _port_free(settings.host, settings.port)
     try:
         import ui
     except ImportError as exc:

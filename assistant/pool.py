@@ -26,14 +26,18 @@ Progress = Callable[[float, str], None]
 class AssistantPool:
     def __init__(self, settings: Settings | None = None, keep: int = 8) -> None:
         self.settings = settings or Settings()
+        self.model = make_chat_model(self.settings)  # None for the offline default; a bad setting fails before the model loads
         self.embedder = load_embedder(
-            self.settings.embedding_model, self.settings.models_dir, self.settings.torch_threads, self.settings.query_cache
+            self.settings.embedding_model,
+            self.settings.models_dir,
+            self.settings.torch_threads,
+            self.settings.query_cache,
+            self.settings.index_threads,
         )
         store_dir = self.settings.resolved_store_dir
         client = chroma_client(store_dir, self.settings.chroma_host, self.settings.chroma_port)
         self.store = VectorStore(client, self.embedder, None if self.settings.chroma_host else store_dir / "locks", store_dir / "words")
         self.library = ArticleLibrary(self.settings.resolved_store_dir, self.settings.max_article_bytes)
-        self.model = make_chat_model(self.settings)  # None for the offline default
         self.keep = keep
         self._assistants: OrderedDict[str, Assistant] = OrderedDict()
         self._lock = threading.Lock()

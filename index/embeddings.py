@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +20,9 @@ DEFAULT_MODEL = "default"
 # A batch is padded to its longest text: a 4,000-character question must not make every short
 # question that shares its pass cost as much as itself.
 LONG_QUERY_CHARS = 300
+# Tokens in one indexing batch (texts x longest text): the attention of 32 full-length paragraphs
+# at once took indexing to 2 GB; 2048 measured as fast as 4096 and lighter (bench/indexing.py).
+INDEX_BATCH_TOKENS = 2048
 _WORD = re.compile(r"[^\W_]+(?:['’ʼ-][^\W_]+)*", re.UNICODE)
 
 
@@ -56,12 +61,15 @@ class Embedder(Embeddings):
     each costs about half of what it costs alone), and recent queries are remembered: many people
     ask the page's example questions."""
 
-    def __init__(self, name_or_path: str, model_id: str, threads: int = 1, cache: int = 2048) -> None:
+    def __init__(self, name_or_path: str, model_id: str, threads: int = 1, cache: int = 2048, index_threads: int | None = None) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
         # One thread per query: with two, latency collapses (~1 s) whenever the other core is busy.
-        torch.set_num_threads(max(1, threads))
+        self._threads = max(1, threads)
+        torch.set_num_threads(self._threads)
+        # Indexing is throughput, not latency: every core, one batch at a time between queries.
+        self._index_threads = max(1, index_threads or os.cpu_count() or 1)
 
         self.model_id = model_id
         self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=_is_local(name_or_path))
@@ -76,12 +84,6 @@ class Embedder(Embeddings):
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._words_cache: OrderedDict[str, WordVectors] = OrderedDict()
         self._cache_size = max(0, cache)
-
-    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:  # torch inference is not re-entrant across threads sharing one model
-            return self._forward(texts, prompt)
 
     def _forward(self, texts: list[str], prompt: str, batch_size: int = 32) -> np.ndarray:
         """Called with the model lock held."""
@@ -191,14 +193,49 @@ class Embedder(Embeddings):
                     self._words_cache.popitem(last=False)
         return words
 
-    def encode_passages(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._passage_prompt)
+    def encode_passages(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Texts to index, in batches of similar length (little padding) capped in tokens (a batch of
+        long paragraphs stays small in memory), on every core. The model is released between
+        batches, so people's questions do not wait for a whole article."""
+        import torch
+
+        texts = list(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        lengths = [len(ids) for ids in self._model.tokenizer([self._passage_prompt + t for t in texts], truncation=True)["input_ids"]]
+        done = 0
+        for batch in _token_batches(lengths):
+            with self._lock:
+                torch.set_num_threads(self._index_threads)
+                try:
+                    out[batch] = self._forward([texts[i] for i in batch], self._passage_prompt, batch_size=len(batch))
+                finally:
+                    torch.set_num_threads(self._threads)
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(texts))
+        return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode_passages(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode_queries([text])[0].tolist()
+
+
+def _token_batches(lengths: list[int], budget: int = INDEX_BATCH_TOKENS, most: int = 64) -> list[list[int]]:
+    """Indexes of texts grouped shortest first, each group padded to at most `budget` tokens."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if (current and (len(current) + 1) * lengths[i] > budget) or len(current) == most:
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _pool_words(text: str, shift: int, tokens: np.ndarray, offsets: np.ndarray) -> WordVectors:
@@ -248,6 +285,6 @@ def _folder_fingerprint(path: Path) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_embedder(spec: str, models_dir: Path, threads: int = 1, cache: int = 2048) -> Embedder:
+def load_embedder(spec: str, models_dir: Path, threads: int = 1, cache: int = 2048, index_threads: int | None = None) -> Embedder:
     name, model_id = resolve_model(spec, models_dir)
-    return Embedder(name, model_id, threads, cache)
+    return Embedder(name, model_id, threads, cache, index_threads)

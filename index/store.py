@@ -24,7 +24,7 @@ from index.article import Article, quotable_sentences
 from index.embeddings import Embedder, WordVectors
 
 log = logging.getLogger(__name__)
-BATCH = 64
+ADD_BATCH = 1000  # rows per Chroma write (a server caps one request at a few thousand)
 Progress = Callable[[int, int], None]
 
 
@@ -156,15 +156,16 @@ class VectorStore:
         return None
 
     def _build(self, name: str, article: Article, items: list[tuple[str, str, dict]], progress: Progress | None):
-        """Added in batches so a caller (the page) can show how far embedding has got."""
+        """Every text embedded first (the embedder orders them by length and reports progress, which the
+        page shows), then stored in Chroma with the vectors we made: Chroma never embeds."""
         metadata = {"hnsw:space": "cosine", "article_id": article.id, "items": len(items), "model": self.embedder.model_id}
-        store = self._langchain(name, metadata)
-        for start in range(0, len(items), BATCH):
-            ids, texts, metas = zip(*items[start : start + BATCH], strict=True)
-            store.add_texts(list(texts), metadatas=list(metas), ids=list(ids))
-            if progress is not None:
-                progress(min(start + BATCH, len(items)), len(items))
-        return store
+        ids, texts, metas = (list(column) for column in zip(*items, strict=True))
+        vectors = self.embedder.encode_passages(texts, progress)
+        collection = self.client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
+        for start in range(0, len(items), ADD_BATCH):
+            end = start + ADD_BATCH
+            collection.add(ids=ids[start:end], embeddings=vectors[start:end], documents=texts[start:end], metadatas=metas[start:end])
+        return self._langchain(name)
 
     def _load(self, name: str, article: Article) -> IndexedArticle:
         col = self.client.get_collection(name, embedding_function=None)

@@ -126,3 +126,36 @@ def test_a_failing_model_fails_every_waiting_caller_and_the_next_call_works(embe
 
 def test_empty_input_gives_an_empty_matrix(embedder):
     assert embedder.encode_queries([]).shape == (0, embedder.dim)
+
+
+def test_token_batches_group_by_length_within_budget():
+    from index.embeddings import _token_batches
+
+    lengths = [500, 10, 12, 480, 11, 30, 512, 9]
+    batches = _token_batches(lengths, budget=1024, most=3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for b in batches:
+        assert len(b) <= 3
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 1024
+    flat = [lengths[i] for b in batches for i in b]
+    assert flat == sorted(flat)
+
+
+def test_passages_for_indexing_match_one_at_a_time_and_report_progress(embedder):
+    """Batched by length on every core, each text gets the vector it gets alone, in its own place."""
+    import torch
+
+    texts = [
+        "Короткий абзац.",
+        "Довгий абзац " + "про зустрічі, переговори і угоди між країнами " * 60,
+        "A sentence in English about a meeting in Paris.",
+        "Предложение на русском языке о встрече в Астане.",
+        "",
+    ]
+    seen: list[tuple[int, int]] = []
+    together = embedder.encode_passages(texts, lambda done, total: seen.append((done, total)))
+    alone = np.stack([embedder._forward([t], embedder._passage_prompt) for t in texts]).reshape(len(texts), -1)
+    assert np.allclose(together, alone, atol=1e-4)
+    assert seen and seen[-1] == (len(texts), len(texts))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert torch.get_num_threads() == 1, "indexing must give the query path its single thread back"
