@@ -73,6 +73,7 @@ bench: install-test model
 	$(BIN)/python bench/xquad.py
 	$(BIN)/python bench/calibrate_refusal.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/indexing.py
 	$(BIN)/python bench/page.py
 	$(BIN)/python bench/claims.py
 	$(BIN)/python bench/verifier.py
