@@ -76,6 +76,7 @@ class Embedder(Embeddings):
         prompts = dict(getattr(self._model, "prompts", {}) or {})
         if "query" not in prompts and "e5" in name_or_path.lower():
             prompts = {"query": "query: ", "passage": "passage: "}
+        self._model.eval()  # once: _forward does not switch modes per call
         self._query_prompt = prompts.get("query", "")
         self._passage_prompt = prompts.get("passage", "")
         self._lock = threading.Lock()
@@ -86,11 +87,18 @@ class Embedder(Embeddings):
         self._cache_size = max(0, cache)
 
     def _forward(self, texts: list[str], prompt: str, batch_size: int = 32) -> np.ndarray:
-        """Called with the model lock held."""
-        vecs = self._model.encode(
-            texts, prompt=prompt, normalize_embeddings=True, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True
-        )
-        return np.asarray(vecs, dtype=np.float32)
+        """Called with the model lock held. The model's own preprocessing and modules (transformer,
+        mean pooling, normalisation), without `encode()`'s per-call search of 200 parameters for a
+        device and switch to eval mode: ~10 ms of a ~33 ms question on one thread."""
+        import torch
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(texts), batch_size):
+                features = self._model.preprocess(texts[start : start + batch_size], prompt=prompt)
+                vectors = self._model(features)["sentence_embedding"]
+                out[start : start + batch_size] = torch.nn.functional.normalize(vectors.float(), p=2, dim=1).numpy()
+        return out
 
     @property
     def dim(self) -> int:

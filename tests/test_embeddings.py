@@ -32,13 +32,13 @@ def embedder(settings) -> Embedder:
 def calls(embedder, monkeypatch) -> list[list[str]]:
     """Every batch that reaches the model, in order; the model still runs."""
     seen: list[list[str]] = []
-    real = embedder._model.encode
+    real = embedder._model.preprocess
 
     def counting(texts, **kwargs):
         seen.append(list(texts))
         return real(texts, **kwargs)
 
-    monkeypatch.setattr(embedder._model, "encode", counting)
+    monkeypatch.setattr(embedder._model, "preprocess", counting)
     embedder._cache.clear()
     return seen
 
@@ -115,12 +115,12 @@ def test_a_failing_model_fails_every_waiting_caller_and_the_next_call_works(embe
     def broken(texts, **kwargs):  # a fake failure inside this unit test; the model itself is real
         raise RuntimeError("out of memory")
 
-    real = embedder._model.encode
-    monkeypatch.setattr(embedder._model, "encode", broken)
+    real = embedder._model.preprocess
+    monkeypatch.setattr(embedder._model, "preprocess", broken)
     out, errors = _ask_together(embedder, QUESTIONS[:4])
     assert not out and sorted(errors) == [0, 1, 2, 3]
     assert all(isinstance(e, RuntimeError) for e in errors.values())
-    monkeypatch.setattr(embedder._model, "encode", real)
+    monkeypatch.setattr(embedder._model, "preprocess", real)
     assert embedder.encode_queries([QUESTIONS[0]]).shape == (1, embedder.dim)
 
 
@@ -159,3 +159,11 @@ def test_passages_for_indexing_match_one_at_a_time_and_report_progress(embedder)
     assert seen and seen[-1] == (len(texts), len(texts))
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert torch.get_num_threads() == 1, "indexing must give the query path its single thread back"
+
+
+def test_the_short_path_gives_what_sentence_transformers_encode_gives(embedder):
+    texts = [*QUESTIONS, "", "Токаєв " * 600]
+    for prompt in (embedder._query_prompt, embedder._passage_prompt):
+        ours = embedder._forward(texts, prompt)
+        theirs = embedder._model.encode(texts, prompt=prompt, normalize_embeddings=True, convert_to_numpy=True)
+        assert np.allclose(ours, theirs, atol=1e-5)
