@@ -23,13 +23,14 @@ $(BIN)/uv: $(BIN)/python
 	$(BIN)/pip install --quiet uv
 
 # torch first, with pip: pip's own configuration here takes the CPU build from local disk instead
-# of a multi-GB CUDA build. uv installs the rest in ~15 s (pip: ~100 s) and keeps that torch.
+# of a multi-GB CUDA build. uv installs the rest in ~15 s (pip: ~100 s) and keeps that torch; uv
+# reads none of pip's configuration, so where it cannot install, pip does.
 install: $(BIN)/uv
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(UV) -e .
+	$(UV) -e . || $(BIN)/pip install --quiet -e .
 
 install-test: install browser
-	$(UV) -e '.[test]'
+	$(UV) -e '.[test]' || $(BIN)/pip install --quiet -e '.[test]'
 
 # The page tests drive Debian's chromium (Playwright cannot download its own browser here).
 browser:
@@ -58,16 +59,16 @@ lint: install-test
 
 # Fits the answer model on XQuAD (../shared) and writes assistant/data/answer_model.json.
 train: install model
-	$(UV) -e '.[train]'
+	$(UV) -e '.[train]' || $(BIN)/pip install --quiet -e '.[train]'
 	$(BIN)/python bench/train_answers.py --write
 
 # XQuAD held-out folds, the hand-written news questions and the default article's, in one run.
 bench-answers: install model
-	$(UV) -e '.[train]'
+	$(UV) -e '.[train]' || $(BIN)/pip install --quiet -e '.[train]'
 	$(BIN)/python bench/answers.py
 
 bench: install-test model
-	$(UV) -e '.[train]'
+	$(UV) -e '.[train]' || $(BIN)/pip install --quiet -e '.[train]'
 	$(BIN)/python bench/answers.py
 	$(BIN)/python bench/dev_questions.py
 	$(BIN)/python bench/xquad.py

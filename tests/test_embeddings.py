@@ -167,3 +167,22 @@ def test_the_short_path_gives_what_sentence_transformers_encode_gives(embedder):
         ours = embedder._forward(texts, prompt)
         theirs = embedder._model.encode(texts, prompt=prompt, normalize_embeddings=True, convert_to_numpy=True)
         assert np.allclose(ours, theirs, atol=1e-5)
+
+
+def test_the_tokenizer_is_used_only_under_the_model_lock(embedder, monkeypatch):
+    """Indexing and questions share one tokenizer, which keeps its padding settings from one call to
+    the next: a question tokenized while indexing measured its texts could come out unpadded."""
+    tokenizer = embedder._model.tokenizer
+    real = type(tokenizer).__call__
+    unlocked: list[object] = []
+
+    def guarded(self, *args, **kwargs):
+        if not embedder._lock.locked():
+            unlocked.append(args[0] if args else kwargs)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(tokenizer), "__call__", guarded)
+    embedder.encode_passages(["Перший абзац.", "Другий, довший абзац про бюджет міста."])
+    embedder.encode_queries([f"{QUESTIONS[0]} (lock)"])
+    embedder.encode_question(f"{QUESTIONS[1]} (lock)")
+    assert not unlocked
