@@ -61,7 +61,9 @@ class AssistantPool:
 
         with self._indexing:
             if self.library.has(article) and not self.store.exists(article):
-                log.warning("The index of article '%s' is missing (deleted?); building it again.", article.id)
+                log.warning(
+                    "The index of article '%s' is missing (deleted, or the embedding model changed); building it again.", article.id
+                )
             indexed = self.store.index(article, embedded)
             self.library.save(article)
         assistant = Assistant(self.settings, self.embedder, self.store, indexed, self.model)

@@ -62,7 +62,7 @@ def test_deleted_index_is_rebuilt_with_a_warning(tmp_path):
     _run(tmp_path)
     shutil.rmtree(tmp_path / "chroma")
     out, stderr = _run(tmp_path)
-    assert "is missing (deleted?); building it again" in stderr
+    assert "is missing (deleted, or the embedding model changed); building it again" in stderr
     assert _embedded(out) and out["paragraph"] == 3
 
 
