@@ -312,7 +312,19 @@ class ClaimChecker:
                 word = text[sw.spans[j][0] : sw.spans[j][1]]
                 run = next((i for i in matched_names if inside(j, said.names[i].start, said.names[i].end)), None)
                 if run is not None and word[:1].isupper() and not any(same_name(k, name_key(word)) for cn in claim.names for k in cn.keys):
-                    out.all_conflicts.append(Conflict("name", n.surface, word, c, self._in_article(n)))
+                    # Before the word a claim name spells, it is likely that person's own first name
+                    # ("Касима-Жомарта Токаєва" of "Tokayev"), not a rival: unsure, unless the vectors
+                    # all but coincide (the same name, as for any name conflict).
+                    run_name = said.names[run]
+                    spelled = [
+                        a
+                        for a, b in sw.spans
+                        if run_name.start <= a
+                        and b <= run_name.end
+                        and any(same_name(k, name_key(text[a:b])) for cn in claim.names if cn is not n for k in cn.keys)
+                    ]
+                    own_name = bool(spelled) and sw.spans[j][0] < min(spelled)
+                    out.all_conflicts.append(Conflict("name", n.surface, word, c, self._in_article(n) and not own_name))
                     continue
             if rival is not None:
                 # It aligns into another name: the same one spelled past recognition ("Wales"/"Уэльсе")

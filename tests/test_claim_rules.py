@@ -89,3 +89,24 @@ def test_after_must_be_said(bridge):
     check = _verdict(bridge, "After the opening of the bridge, the city council held hearings.")
     assert check.verdict != "supported", check.reason
     assert _verdict(bridge, "Before the opening of the bridge, the city council held hearings.").verdict == "supported"
+
+
+MEETINGS = """Зустрічі прем'єра
+
+Цього тижня прем'єр-міністр Ірландії Мігель Мартін провів кілька зустрічей зі світовими лідерами.
+
+У Варшаві Мартін зустрівся з прем'єром Польщі Дональдом Туском, щоб обговорити торгівлю.
+"""
+
+
+@pytest.fixture(scope="module")
+def meetings(pool):
+    return pool.add_upload(MEETINGS.encode(), "meetings.txt")
+
+
+def test_a_persons_own_first_name_is_not_a_rival(meetings):
+    """'Мігель Мартін' is one man: the claim's other name aligning to 'Мігель' is no swap of names."""
+    berlin = _verdict(meetings, "Martin met Tusk in Berlin.")
+    assert berlin.verdict != "supported"
+    assert not (berlin.verdict == "contradicted" and "Мігель" in berlin.reason), berlin.reason
+    assert _verdict(meetings, "Martin met Tusk in Warsaw.").verdict == "supported"
