@@ -8,7 +8,6 @@ without it. Run: .venv/bin/python bench/indexing.py [--runs 3]"""
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -22,32 +21,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.xquad import XQUAD, load
+from bench.xquad import XQUAD, as_article, load
 
 
 def one_run(store_dir: Path) -> dict:
-    from index.article import Article, ArticleMeta, Paragraph
     from index.embeddings import load_embedder
-    from index.store import VectorStore, _items, chroma_client
+    from index.store import VectorStore, chroma_client
     from settings import Settings
 
     settings = Settings(store_dir=store_dir)
-    paras = [Paragraph(number=i + 1, text=p["context"]) for i, p in enumerate(load("ru"))]
-    article = Article(
-        id="xquad-ru",
-        content_hash=hashlib.sha256("\n\n".join(p.text for p in paras).encode()).hexdigest(),
-        meta=ArticleMeta(language="ru"),
-        paragraphs=paras,
-    )
+    article = as_article(load("ru"))
     embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
     store = VectorStore(chroma_client(store_dir), embedder)
     started = time.perf_counter()
-    store.index(article)
+    indexed = store.index(article)
     seconds = time.perf_counter() - started
-    texts = len(_items(article))
+    texts = len(article.paragraphs) + len(indexed.sentences)
     return {
         "texts": texts,
-        "bytes": sum(len(p.text.encode()) for p in paras),
+        "bytes": sum(len(p.text.encode()) for p in article.paragraphs),
         "seconds": seconds,
         "texts_per_s": texts / seconds,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

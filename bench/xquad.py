@@ -33,22 +33,28 @@ def load(lang: str) -> list[dict]:
     return out
 
 
+def as_article(paragraphs: list[dict]):
+    """XQuAD's Russian paragraphs as one long article, a paragraph each."""
+    from index.article import Article, ArticleMeta, Paragraph
+
+    paras = [Paragraph(number=i + 1, text=p["context"]) for i, p in enumerate(paragraphs)]
+    return Article(
+        id="xquad-ru",
+        content_hash=hashlib.sha256("\n\n".join(p.text for p in paras).encode()).hexdigest(),
+        meta=ArticleMeta(language="ru"),
+        paragraphs=paras,
+    )
+
+
 def build(paragraphs: list[dict], store_dir: Path):
     from assistant.retrieval import Retriever
-    from index.article import Article, ArticleMeta, Paragraph
     from index.embeddings import load_embedder
     from index.store import VectorStore, chroma_client
     from settings import Settings
 
     settings = Settings(store_dir=store_dir)
     embedder = load_embedder(settings.embedding_model, settings.models_dir)
-    paras = [Paragraph(number=i + 1, text=p["context"]) for i, p in enumerate(paragraphs)]
-    article = Article(
-        id="xquad-ru",
-        content_hash=hashlib.sha256("\n\n".join(p.text for p in paras).encode()).hexdigest(),
-        meta=ArticleMeta(language="ru"),
-        paragraphs=paras,
-    )
+    article = as_article(paragraphs)
     store = VectorStore(chroma_client(store_dir), embedder, words_dir=store_dir / "words")
     indexed = store.with_words(store.index(article))
     return embedder, indexed, Retriever(store, indexed)
