@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +25,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+# The answerers behind ARTICLE_CHAT_BACKEND: quotes only, or a language model (assistant/llm.py).
+Backend = Literal["extractive", "openai", "ollama", "llamacpp"]
+BACKENDS: tuple[Backend, ...] = get_args(Backend)
 
 
 def _default_cache_dir() -> Path:

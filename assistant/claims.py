@@ -193,7 +193,7 @@ class ClaimChecker:
         article = indexed.article
         self.language = article.meta.language
         self.known = known_names("\n".join(p.text for p in article.paragraphs))
-        searchable = {p.number for p in article.paragraphs if p.kind not in ("title", "meta")}
+        searchable = {p.number for p in article.paragraphs if p.is_body}
         self.rows = np.array([i for i, s in enumerate(indexed.sentences) if s.paragraph in searchable], dtype=int)
         self._words: dict[int, WordVectors] = {}
         self._parts: dict[int, Parts] = {}

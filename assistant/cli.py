@@ -13,7 +13,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from settings import Settings
+from assistant.models import MODES
+from settings import BACKENDS, Settings
 
 EXIT_USAGE = 2
 
@@ -30,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", default=None, help="print one JSON object [ARTICLE_CHAT_JSON]")
     ask.add_argument("--batch", type=Path, help="JSON Lines of requests, '-' for stdin [ARTICLE_CHAT_BATCH]")
     ask.add_argument("--history", type=Path, help="JSON list of role/content messages [ARTICLE_CHAT_HISTORY]")
-    ask.add_argument("--mode", choices=["answer", "summary", "check"], help="[ARTICLE_CHAT_MODE]")
+    ask.add_argument("--mode", choices=MODES, help="[ARTICLE_CHAT_MODE]")
     ask.add_argument("--article", help="'default', a file path or an indexed article id [ARTICLE_CHAT_ARTICLE]")
     idx = sub.add_parser("index", help="index an article file (.txt, .md, .html) and print its id")
     idx.add_argument("path", type=Path)
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _llm_options(command: argparse.ArgumentParser) -> None:
     group = command.add_argument_group("answerer (default: offline quotes)")
-    group.add_argument("--backend", choices=["extractive", "openai", "ollama", "llamacpp"], help="[ARTICLE_CHAT_BACKEND]")
+    group.add_argument("--backend", choices=BACKENDS, help="[ARTICLE_CHAT_BACKEND]")
     group.add_argument("--llm-base-url", help="OpenAI-compatible or Ollama URL [ARTICLE_CHAT_LLM_BASE_URL]")
     group.add_argument("--llm-model", help="model name; for llamacpp the path of a .gguf file [ARTICLE_CHAT_LLM_MODEL]")
     group.add_argument("--llm-api-key", help="API key, if the endpoint needs one [ARTICLE_CHAT_LLM_API_KEY]")

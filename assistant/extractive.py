@@ -141,7 +141,7 @@ def section_starts(article: Article) -> set[int]:
     """Paragraphs that open a new section or are not body text: an answer does not run into them."""
     out, previous = set(), None
     for p in article.paragraphs:
-        if p.kind not in ("body", "list_item") or (previous is not None and p.section != previous.section):
+        if not p.is_body or (previous is not None and p.section != previous.section):
             out.add(p.number)
         previous = p
     return out

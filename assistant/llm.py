@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from settings import Settings
+from settings import BACKENDS, Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseLanguageModel
 
-BACKENDS = ("extractive", "openai", "ollama", "llamacpp")
 GGUF_CONTEXT = 4096
 GGUF_MAX_TOKENS = 400
 

@@ -37,6 +37,6 @@ def _find(article: Article, intent: str) -> Paragraph | None:
     if not value:
         return None
     for p in article.paragraphs:
-        if p.kind in ("meta", "title") and value in p.text:
+        if not p.is_body and value in p.text:
             return p
     return None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
 Mode = Literal["answer", "summary", "check"]
+MODES: tuple[Mode, ...] = get_args(Mode)
 
 
 class Message(BaseModel):

@@ -15,11 +15,11 @@ from assistant.service import Assistant
 from index.article import Article, ArticleError, article_from_bytes, slug
 from index.embeddings import load_embedder
 from index.library import DEFAULT_ID, ArticleLibrary
+from index.readers import ARTICLE_SUFFIXES
 from index.store import VectorStore, chroma_client
 from settings import Settings
 
 log = logging.getLogger(__name__)
-UPLOAD_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 Progress = Callable[[float, str], None]
 
 
@@ -82,7 +82,7 @@ class AssistantPool:
         if len(data) > self.settings.max_article_bytes:
             raise ArticleError(f"The article is {len(data):,} bytes; the limit is {self.settings.max_article_bytes:,}.")
         stem, dot, suffix = name.rpartition(".")
-        if not dot or f".{suffix.lower()}" not in UPLOAD_SUFFIXES:
+        if not dot or f".{suffix.lower()}" not in ARTICLE_SUFFIXES:
             raise ArticleError(f"'{name}' is not an article file: use .txt, .md or .html.")
         if progress is not None:
             progress(0.05, "reading")

@@ -32,7 +32,7 @@ class Retriever:
         self.indexed = indexed
         self.lexical_weight = lexical_weight
         paragraphs = indexed.article.paragraphs
-        self.searchable = [p.number for p in paragraphs if p.kind not in ("meta", "title")]
+        self.searchable = [p.number for p in paragraphs if p.is_body]
         self.bm25 = Bm25([paragraphs[n - 1].search_text for n in self.searchable])
 
     def lexical_scores(self, query: str) -> dict[int, float]:

@@ -13,7 +13,7 @@ from assistant.followup import retrieval_query
 from assistant.identity import asked_name, mentions, sentence_names
 from assistant.llm import model_label
 from assistant.metadata import metadata_paragraph
-from assistant.models import AnswerResult, Citation, ClaimCheck, Message, Mode, QuestionError, Timings
+from assistant.models import MODES, AnswerResult, Citation, ClaimCheck, Message, Mode, QuestionError, Timings
 from assistant.phrases import phrase
 from assistant.retrieval import Retriever
 from assistant.summary import key_sentences, parse_request
@@ -36,7 +36,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\n\s*")
 _CITATION_END = re.compile(r"(?<=\])(?= )")
-MODES: tuple[Mode, ...] = ("answer", "summary", "check")
 GENERATIVE_PARAGRAPHS = 5  # retrieved paragraphs a model sees
 
 
@@ -278,7 +277,7 @@ class Assistant:
         part's paragraphs; a part whose sentence fails keeps its offline quote."""
         parts, dropped, failures = [], [], []
         for key, fallback in zip(chosen, quoted, strict=True):
-            paragraphs = [p.number for p in self.article.paragraphs if p.section == key.section and p.kind in ("body", "list_item")]
+            paragraphs = [p.number for p in self.article.paragraphs if p.section == key.section and p.is_body]
             verified, lost, failure = self.generator.summarize(self.article, paragraphs, language, simple)
             dropped += lost
             if verified is None:

@@ -58,7 +58,7 @@ class KeySentence:
 def key_sentences(indexed: IndexedArticle, request: SummaryRequest) -> list[KeySentence]:
     """One or more sentences per group of sections, in reading order."""
     article = indexed.article
-    body = {p.number: p for p in article.paragraphs if p.kind in ("body", "list_item")}
+    body = {p.number: p for p in article.paragraphs if p.is_body}
     rows = [
         i
         for i, s in enumerate(indexed.sentences)

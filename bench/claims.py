@@ -81,7 +81,7 @@ def summaries(assistant, dev: list[dict]) -> None:
     ]
     print("\n## Summaries (paragraphs cited, sections covered)")
     sections = {p.number: p.section for p in assistant.article.paragraphs}
-    all_sections = {p.section for p in assistant.article.paragraphs if p.kind in ("body", "list_item")}
+    all_sections = {p.section for p in assistant.article.paragraphs if p.is_body}
     for q in requests:
         result = assistant.ask(q, mode="summary")
         cited = sorted({c.paragraph for c in result.citations})

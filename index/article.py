@@ -20,6 +20,8 @@ from index.text import detect_language, sentence_spans
 DEFAULT_ARTICLE = Path(__file__).resolve().parent / "articles" / "tokayev-wp-2022-12-01.uk.txt"
 
 ParagraphKind = Literal["title", "meta", "body", "list_item"]
+# The story itself: what is answered from, summarised and checked (titles and date/source lines are metadata).
+BODY_KINDS: frozenset[ParagraphKind] = frozenset({"body", "list_item"})
 
 
 class Paragraph(BaseModel):
@@ -32,6 +34,10 @@ class Paragraph(BaseModel):
     def search_text(self) -> str:
         """What retrieval sees: the section heading gives short paragraphs their topic."""
         return f"{self.section}. {self.text}" if self.section else self.text
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind in BODY_KINDS
 
 
 class ArticleMeta(BaseModel):
@@ -106,7 +112,7 @@ def build_article(raw: RawArticle, content: str, path: str | None = None, articl
         block, nxt = blocks[i], blocks[i + 1] if i + 1 < len(blocks) else None
         i += 1
         text = block.text
-        at_top = not any(p.kind in ("body", "list_item") for p in paragraphs)
+        at_top = not any(p.is_body for p in paragraphs)
         if block.kind == "title" or (not paragraphs and _looks_like_title(block)):
             meta.title = meta.title or text.strip()
             add(text, "title")
@@ -127,7 +133,7 @@ def build_article(raw: RawArticle, content: str, path: str | None = None, articl
             section = text.strip(" \u00a0")
             continue
         add(text, "list_item" if block.kind == "list_item" else "body", section)
-    if not any(p.kind in ("body", "list_item") for p in paragraphs):
+    if not any(p.is_body for p in paragraphs):
         raise ArticleError("The article has no paragraphs of text.")
     body = " ".join(p.text for p in paragraphs if p.kind != "meta")
     meta.language = detect_language(body[:5000])

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from index.article import DEFAULT_ARTICLE, Article, ArticleError, load_article
+from index.readers import ARTICLE_SUFFIXES
 
 DEFAULT_ID = "default"
 
@@ -46,7 +47,7 @@ class ArticleLibrary:
         if ref == DEFAULT_ID:
             return load_article(DEFAULT_ARTICLE, self.max_bytes, DEFAULT_ID)
         path = Path(ref).expanduser()
-        if path.suffix.lower() in (".txt", ".md", ".markdown", ".html", ".htm") or path.exists():
+        if path.suffix.lower() in ARTICLE_SUFFIXES or path.exists():
             return load_article(path, self.max_bytes)
         saved = self.dir / f"{ref}.json"
         if saved.exists():

@@ -13,6 +13,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
+HTML_SUFFIXES = (".html", ".htm")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+# What an article file may be: plain text, Markdown or HTML.
+ARTICLE_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
+
 
 class ArticleError(ValueError):
     """A file that cannot be read as an article; the message is shown to the user as is."""
@@ -108,9 +113,9 @@ def read_article_file(path: Path, max_bytes: int) -> tuple[RawArticle, str]:
 
 
 def parse_text(text: str, suffix: str = ".txt") -> RawArticle:
-    if suffix in (".html", ".htm") or (suffix not in (".md", ".markdown") and _looks_html(text)):
+    if suffix in HTML_SUFFIXES or (suffix not in MARKDOWN_SUFFIXES and _looks_html(text)):
         return parse_html(text)
-    if suffix in (".md", ".markdown"):
+    if suffix in MARKDOWN_SUFFIXES:
         return parse_markdown(text)
     return parse_plain(text)
 

@@ -15,17 +15,17 @@ from typing import Any
 import gradio as gr
 
 from assistant.llm import model_label
-from assistant.models import AnswerResult, QuestionError
+from assistant.models import MODES, AnswerResult, QuestionError
 from assistant.pool import AssistantPool
 from index.article import Article, ArticleError, slug
 from index.library import DEFAULT_ID
+from index.readers import ARTICLE_SUFFIXES
 from settings import Settings
 from web import render
 from web.strings import LANGUAGES, STRINGS, pick_language, t
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-MODES = ("answer", "summary", "check")
 BROWSER_LANGUAGES_JS = "(current) => (navigator.languages || [navigator.language]).join(',')"
 # After the interface language or the article changes: <html lang>, the tab title and ?lang= follow.
 PAGE_JS = "(language, title) => { window.articleChatPage && window.articleChatPage(language, title); }"
@@ -316,9 +316,7 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
                 heading = gr.Markdown(render.article_heading(default.article, lang0), elem_id="article-heading")
                 article_panel = gr.HTML(render.article_html(default.article), elem_id="article-panel")
                 with gr.Accordion(t(lang0, "own"), open=False, elem_id="own-article") as own:
-                    upload = gr.File(
-                        label=t(lang0, "upload"), file_types=[".txt", ".md", ".html", ".htm"], type="filepath", elem_id="upload"
-                    )
+                    upload = gr.File(label=t(lang0, "upload"), file_types=list(ARTICLE_SUFFIXES), type="filepath", elem_id="upload")
                     pasted = gr.Textbox(label=t(lang0, "paste"), lines=5, max_lines=12, elem_id="paste")
                     with gr.Row():
                         use = gr.Button(t(lang0, "use"), variant="primary", elem_id="use-article")
