@@ -18,6 +18,7 @@ import numpy as np
 from assistant.checkable import Name, Number, Parts, known_names, lexicon, name_key, opposites, parts, same_name, strip_preamble, words_of
 from assistant.models import Citation, ClaimCheck
 from index.embeddings import Embedder, WordVectors
+from index.similarity import word_alignment
 from index.store import IndexedArticle, SentenceRef
 from index.text import detect_language, fold, lemma, normalize, stem, terms, uk_ru_evidence
 
@@ -243,7 +244,7 @@ class ClaimChecker:
             return []
         if vector is None:
             vector = self.embedder.encode_queries([core])[0]
-        sims = self.indexed.sentence_vectors[rows] @ vector
+        sims = self.indexed.similarity.to_sentences(vector, rows)
         claim_terms = {t for t in terms(core) if len(t) > 2}
         overlap = np.array([len(claim_terms & self._terms[r]) / len(claim_terms) if claim_terms else 0.0 for r in rows])
         order = np.argsort(-(sims + OVERLAP_WEIGHT * overlap))
@@ -269,7 +270,7 @@ class ClaimChecker:
         said = self._parts[row]
         sw = self._words[row]
         text = sentence.text
-        cos = cw.vectors @ sw.vectors.T if len(cw.spans) and len(sw.spans) else np.zeros((len(cw.spans), len(sw.spans)))
+        cos = word_alignment(cw.vectors, sw.vectors)
 
         def best(start: int, end: int) -> tuple[int, float]:
             """The sentence word the claim's span aligns to best, and how well."""

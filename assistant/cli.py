@@ -141,13 +141,14 @@ def _message(exc: Exception) -> str:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.service import Assistant, clean_question
+    from assistant.pool import open_assistant
+    from assistant.service import clean_question
 
     if settings.batch is None and args.question is None:
         raise CliError("Give a question, or --batch FILE.")
     if settings.batch is None:
         clean_question(args.question, settings.max_question_chars)  # fail fast, before loading models
-    assistant = Assistant.from_settings(settings, _article(settings, settings.article))
+    assistant = open_assistant(settings, _article(settings, settings.article))
     if settings.batch is not None:
         return _batch(assistant, settings.batch, settings.mode)
     history = _read_history(settings.history)
@@ -173,9 +174,9 @@ def _streamed(assistant, question: str, history: list, mode: str):
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.service import Assistant
+    from assistant.pool import open_assistant
 
-    assistant = Assistant.from_settings(settings, _article(settings, str(args.path)))
+    assistant = open_assistant(settings, _article(settings, str(args.path)))
     a = assistant.article
     print(f"Indexed '{a.id}': {len(a.paragraphs)} paragraphs. Use it with --article {a.id}")
     return 0
@@ -183,9 +184,9 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 
 def _chat(settings: Settings) -> int:
     from assistant.models import QuestionError
-    from assistant.service import Assistant
+    from assistant.pool import open_assistant
 
-    assistant = Assistant.from_settings(settings, _article(settings, settings.article))
+    assistant = open_assistant(settings, _article(settings, settings.article))
     a = assistant.article
     print(f"Article: {a.meta.title or a.id} ({len(a.paragraphs)} paragraphs). Ask a question; an empty line or Ctrl-D quits.")
     history: list[dict[str, str]] = []

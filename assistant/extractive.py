@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer_type import asks_amount, states_amount
+from assistant.phrases import quoted
 from assistant.retrieval import Hit
 from index.article import Article
 from index.store import IndexedArticle, SentenceRef
@@ -32,27 +33,10 @@ SECOND_SENTENCE_MARGIN = 0.015
 # question about the article; subtracting their closeness to their neighbours (a CSLS-style
 # hubness correction) lets the specific sentence win. +0.5 to +1.5 points on XQuAD.
 HUB_PENALTY = 0.3
-HUB_NEIGHBOURS = 10
 # "How many" asked, the quote must hold an amount: the best candidate that does, if it scores
 # within this margin of the best one (chosen on XQuAD's folds: the smallest margin that loses
 # no right answer); if none does, the article does not give the figure and the answer is refused.
 AMOUNT_MARGIN = 0.03
-
-
-def hubness(vectors: np.ndarray, neighbours: int = HUB_NEIGHBOURS, chunk: int = 1024) -> np.ndarray:
-    """Mean similarity of each sentence to its nearest other sentences, in chunks so a long
-    article never needs the full n x n matrix at once."""
-    n = len(vectors)
-    if n < 2:
-        return np.zeros(n, dtype=np.float32)
-    k = min(neighbours, n - 1)
-    out = np.empty(n, dtype=np.float32)
-    for start in range(0, n, chunk):
-        sims = vectors[start : start + chunk] @ vectors.T
-        rows = np.arange(sims.shape[0])
-        sims[rows, rows + start] = -1.0
-        out[start : start + chunk] = np.partition(sims, n - k, axis=1)[:, n - k :].mean(axis=1)
-    return out
 
 
 @dataclass(frozen=True)
@@ -69,12 +53,12 @@ def _overlap(query_terms: set[str], sentence: str) -> float:
 
 
 def choose_evidence(
-    indexed: IndexedArticle, query: str, query_vector: np.ndarray, hits: list[Hit], hub: np.ndarray | None = None, asked: str | None = None
+    indexed: IndexedArticle, query: str, query_vector: np.ndarray, hits: list[Hit], asked: str | None = None
 ) -> list[Evidence]:
     """Rank candidate sentences and return the best one, plus a second when it is nearly as
     good (answers often span two sentences). `asked`: the question as the reader wrote it (the
     query may carry an earlier question along); a "how many" keeps only quotes with an amount."""
-    scored = rank(indexed, query, query_vector, hits, hub=hub)
+    scored = rank(indexed, query, query_vector, hits)
     if asked is not None and asks_amount(asked):
         scored = holding_amount(scored, indexed.article.meta.language)
     chosen = pick(scored)
@@ -90,7 +74,6 @@ def rank(
     hits: list[Hit],
     top_paragraphs: int = 3,
     top_sentences: int = 5,
-    hub: np.ndarray | None = None,
 ) -> list[Evidence]:
     """Candidate sentences, best first.
 
@@ -100,8 +83,8 @@ def rank(
     if not hits or not indexed.sentences:
         return []
     by_paragraph = {h.paragraph: h for h in hits}
-    sims = indexed.sentence_vectors @ query_vector
-    ranking = sims - HUB_PENALTY * hub if hub is not None else sims
+    sims = indexed.similarity.to_sentences(query_vector)
+    ranking = sims - HUB_PENALTY * indexed.similarity.hubness
     allowed = {h.paragraph for h in hits[:top_paragraphs]}
     for i in np.argsort(-ranking)[:top_sentences]:
         if indexed.sentences[i].paragraph in by_paragraph:
@@ -181,7 +164,7 @@ def about_name(indexed: IndexedArticle, scored: list[Evidence], rows: list[int],
 
     def evidence(row: int) -> Evidence:
         sentence = indexed.sentences[row]
-        dense = float(indexed.sentence_vectors[row] @ query_vector)
+        dense = indexed.similarity.to_sentence(row, query_vector)
         return ranked.get((sentence.paragraph, sentence.start)) or Evidence(sentence, dense, dense)
 
     naming = [evidence(r) for r in rows]
@@ -208,9 +191,5 @@ def is_confident(evidence: list[Evidence], threshold: float, penalty: float = 0.
 def render(frame: str, evidence: list[Evidence]) -> str:
     """`Frame: «quote» [¶n] «quote» [¶m]`, quotes verbatim, in reading order."""
     ordered = sorted(evidence, key=lambda e: (e.sentence.paragraph, e.sentence.start))
-    parts = [f"«{_one_line(e.sentence.text)}» [¶{e.sentence.paragraph}]" for e in ordered]
+    parts = [quoted(e.sentence.text, e.sentence.paragraph) for e in ordered]
     return f"{frame} " + " ".join(parts)
-
-
-def _one_line(text: str) -> str:
-    return re.sub(r"\s*\n\s*", " ", text)

@@ -19,7 +19,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
 from assistant.llm import is_in_process
-from assistant.models import Citation, Message, Unsupported
+from assistant.models import Citation, Message, Unsupported, Verdict
 from assistant.verify import Statement, Verified, Verifier, statements
 from index.article import Article
 from index.text import detect_language
@@ -53,6 +53,24 @@ class Generation:
     dropped: list[Unsupported] = field(default_factory=list)
     refused: bool = False
     failure: str = ""  # why the model's answer could not be used at all
+
+
+@dataclass
+class SectionSentence:
+    """The model's one sentence about a part of the article, verified, or why there is none."""
+
+    verified: Verified | None
+    dropped: list[Unsupported] = field(default_factory=list)
+    failure: str = ""
+
+
+@dataclass
+class ModelVerdict:
+    """The model's verdict on a claim and the paragraphs it rests on, or why there is none."""
+
+    verdict: Verdict | None
+    cited: list[int] = field(default_factory=list)
+    failure: str = ""
 
 
 class GenerativeAnswerer:
@@ -131,10 +149,7 @@ class GenerativeAnswerer:
         result.kept.append(outcome)
         return (" " if len(result.kept) > 1 else "") + outcome.text
 
-    def summarize(
-        self, article: Article, paragraphs: list[int], language: str, simple: bool
-    ) -> tuple[Verified | None, list[Unsupported], str]:
-        """One verified sentence about these paragraphs, or why there is none."""
+    def summarize(self, article: Article, paragraphs: list[int], language: str, simple: bool) -> SectionSentence:
         style = "Use short, simple words a 10-year-old knows." if simple else "Be precise and neutral."
         inputs = {
             "paragraphs": "\n\n".join(f"[¶{n}] {article.paragraph(n).text}" for n in paragraphs),
@@ -144,7 +159,7 @@ class GenerativeAnswerer:
         try:
             text = self._invoke(self.summary_chain, inputs)
         except Exception as exc:
-            return None, [], f"failed ({exc.__class__.__name__})"
+            return SectionSentence(None, failure=f"failed ({exc.__class__.__name__})")
         dropped: list[Unsupported] = []
         for statement in statements(text):
             said = detect_language(statement.text)
@@ -155,23 +170,22 @@ class GenerativeAnswerer:
                 continue
             outcome = self.verifier.verify(statement, set(paragraphs))
             if isinstance(outcome, Verified):
-                return outcome, dropped, ""
+                return SectionSentence(outcome, dropped)
             dropped.append(outcome)
-        return None, dropped, "no verifiable sentence" if text.strip() else "an empty answer"
+        return SectionSentence(None, dropped, "no verifiable sentence" if text.strip() else "an empty answer")
 
-    def verdict(self, claim: str, evidence: list[Citation]) -> tuple[str | None, list[int], str]:
-        """The model's verdict and the paragraphs it rests on, or (None, [], why)."""
+    def verdict(self, claim: str, evidence: list[Citation]) -> ModelVerdict:
         sentences = "\n".join(f"[¶{c.paragraph}] {c.quote}" for c in evidence)
         try:
             text = self._invoke(self.check_chain, {"claim": claim, "sentences": sentences})
         except Exception as exc:
-            return None, [], f"failed ({exc.__class__.__name__})"
+            return ModelVerdict(None, failure=f"failed ({exc.__class__.__name__})")
         found = _VERDICT.search(text)
         if not found:
-            return None, [], "no verdict in its reply"
+            return ModelVerdict(None, failure="no verdict in its reply")
         evidence = _EVIDENCE.search(text)
         cited = [int(n) for n in re.findall(r"\d+", evidence.group(1))] if evidence else []
-        return found.group(1).lower(), cited, ""
+        return ModelVerdict(found.group(1).lower(), cited)
 
     def _invoke(self, chain, inputs: dict[str, str]) -> str:
         if self.lock is None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "says": "The article says:",
@@ -68,3 +72,9 @@ PHRASES: dict[str, dict[str, str]] = {
 
 def phrase(language: str, key: str) -> str:
     return PHRASES.get(language, PHRASES["en"])[key]
+
+
+def quoted(text: str, paragraph: int) -> str:
+    """A quote on one line with the number of its paragraph. Only line breaks become spaces: the
+    rest stays verbatim (no-break spaces too), so the quote is found in the article as written."""
+    return f"«{_LINE_BREAK.sub(' ', text)}» [¶{paragraph}]"

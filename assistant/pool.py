@@ -23,6 +23,12 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 
 
+def open_assistant(settings: Settings | None = None, article: str | Article | None = None) -> Assistant:
+    """One assistant for one article (a reference as `AssistantPool.get` takes, or an `Article`)."""
+    pool = AssistantPool(settings)
+    return pool.add(article) if isinstance(article, Article) else pool.get(article)
+
+
 class AssistantPool:
     def __init__(self, settings: Settings | None = None, keep: int = 8) -> None:
         self.settings = settings or Settings()

@@ -17,7 +17,6 @@ from importlib import resources
 import numpy as np
 
 from assistant.answer_type import AnswerKind, sentence_kinds, wanted_kind
-from assistant.extractive import hubness
 from assistant.retrieval import Hit
 from index.embeddings import WordVectors
 from index.store import IndexedArticle
@@ -108,7 +107,7 @@ class ArticleProfile:
             raise ValueError("the article's word vectors are needed: VectorStore.with_words(indexed)")
         self.indexed = indexed
         self.language = indexed.article.meta.language
-        self.hub = hubness(indexed.sentence_vectors)
+        self.hub = indexed.similarity.hubness
         self.kinds = [sentence_kinds(s.text, self.language) for s in indexed.sentences]
         self.terms = [set(terms(s.text)) for s in indexed.sentences]
         self.by_paragraph: dict[int, list[int]] = {}
@@ -138,7 +137,7 @@ def candidate_rows(profile: ArticleProfile, question: Question, hits: list[Hit])
     indexed = profile.indexed
     retrieved = {h.paragraph for h in hits}
     allowed = {h.paragraph for h in hits[:TOP_PARAGRAPHS]}
-    sims = indexed.sentence_vectors @ question.vector
+    sims = indexed.similarity.to_sentences(question.vector)
     for i in np.argsort(-(sims - 0.3 * profile.hub))[:TOP_SENTENCES]:
         if indexed.sentences[i].paragraph in retrieved:
             allowed.add(indexed.sentences[i].paragraph)
@@ -213,7 +212,7 @@ def select_features(profile: ArticleProfile, question: Question, hits: list[Hit]
     query_terms = {t for t in terms(question.text) if len(t) > 2}
     cross = float(question.language != profile.language)
     out = np.zeros((len(rows), len(SELECT_FEATURES)), dtype=np.float32)
-    dense = indexed.sentence_vectors[rows] @ question.vector if rows else np.zeros(0)
+    dense = indexed.similarity.to_sentences(question.vector, rows) if rows else np.zeros(0)
     for k, row in enumerate(rows):
         sent = indexed.sentences[row]
         rank, hit = by_paragraph[sent.paragraph]

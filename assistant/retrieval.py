@@ -46,12 +46,11 @@ class Retriever:
         lexical = self.lexical_scores(query)
         by_lexical = sorted(lexical, key=lexical.get, reverse=True)[:pool]
         candidates = [n for n in dict.fromkeys([*dense_hits, *by_lexical]) if n in lexical]
-        vectors = self.indexed.paragraph_vectors
         hits = []
         for n in candidates:
             dense = dense_hits.get(n)
             if dense is None:
-                dense = float(vectors[n - 1] @ query_vector)
+                dense = self.indexed.similarity.to_paragraph(n, query_vector)
             lex = lexical.get(n, 0.0)
             hits.append(Hit(n, dense + self.lexical_weight * lex, dense, lex))
         hits.sort(key=lambda h: h.score, reverse=True)

@@ -97,7 +97,7 @@ def news_table(verbose: bool) -> None:
 
 
 def dev_table(verbose: bool) -> None:
-    from assistant.service import Assistant
+    from assistant.pool import open_assistant
     from bench.devset import DEV_QUESTIONS, load_dev, per_kind, score
     from settings import Settings
 
@@ -105,7 +105,7 @@ def dev_table(verbose: bool) -> None:
         print(f"\ndefault article: skipped ({DEV_QUESTIONS} not found)")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        assistant = Assistant.from_settings(Settings(store_dir=Path(tmp)))
+        assistant = open_assistant(Settings(store_dir=Path(tmp)))
         outcomes = [o for o in (score(assistant, item) for item in load_dev()) if o is not None]
     print("\nDefault article, development questions")
     for o in outcomes:

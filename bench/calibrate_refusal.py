@@ -20,13 +20,12 @@ from bench.xquad import XQUAD, build, load
 
 
 def confidences(embedder, indexed, retriever, questions: list[str]) -> list[float]:
-    from assistant.extractive import choose_evidence, hubness
+    from assistant.extractive import choose_evidence
 
-    hub = hubness(indexed.sentence_vectors)
     vecs = embedder.encode_queries(questions)
     out = []
     for q, v in zip(questions, vecs, strict=True):
-        ev = choose_evidence(indexed, q, v, retriever.retrieve(q, v, 10), hub=hub, asked=q)
+        ev = choose_evidence(indexed, q, v, retriever.retrieve(q, v, 10), asked=q)
         out.append(ev[0].confidence if ev else 0.0)
     return out
 
@@ -40,7 +39,7 @@ def table(name: str, pos: list[float], neg: list[float], thresholds: np.ndarray)
 
 def main() -> int:
     from assistant.extractive import CROSS_LANGUAGE_THRESHOLD, SAME_LANGUAGE_THRESHOLD
-    from assistant.service import Assistant
+    from assistant.pool import open_assistant
     from settings import Settings
 
     grid = np.round(np.arange(0.79, 0.886, 0.01), 3)
@@ -60,7 +59,7 @@ def main() -> int:
             )
     if DEV_QUESTIONS.exists():
         with tempfile.TemporaryDirectory() as tmp:
-            assistant = Assistant.from_settings(Settings(store_dir=Path(tmp)))
+            assistant = open_assistant(Settings(store_dir=Path(tmp)))
             items = [i for i in load_dev() if i["kind"] in ("fact", "unanswerable", "adversarial")]
             conf = confidences(assistant.embedder, assistant.indexed, assistant.retriever, [i["q"] for i in items])
         for same in (True, False):

@@ -15,13 +15,13 @@ from settings import Settings
 
 
 def main() -> int:
-    from assistant.service import Assistant
+    from assistant.pool import open_assistant
 
     if not DEV_QUESTIONS.exists():
         print(f"skipped: {DEV_QUESTIONS} not found")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        assistant = Assistant.from_settings(Settings(store_dir=Path(tmp)))
+        assistant = open_assistant(Settings(store_dir=Path(tmp)))
         outcomes = [o for o in (score(assistant, item) for item in load_dev()) if o is not None]
     for o in outcomes:
         if "--verbose" in sys.argv or not o.ok:

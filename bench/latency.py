@@ -76,13 +76,13 @@ def _requests(items: list[dict]) -> list[list[str]]:
 
 
 def warm(repeats: int) -> dict:
-    from assistant.service import Assistant
+    from assistant.pool import open_assistant
 
     requests = _requests(load_dev())
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         # Cache off: the questions repeat, and each repeat must cost what a new question does.
-        assistant = Assistant.from_settings(Settings(store_dir=Path(tmp), query_cache=0))
+        assistant = open_assistant(Settings(store_dir=Path(tmp), query_cache=0))
         build_s = time.perf_counter() - t
         import torch
 

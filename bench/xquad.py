@@ -61,9 +61,7 @@ def build(paragraphs: list[dict], store_dir: Path):
 
 
 def evaluate(embedder, indexed, retriever, questions: list[tuple[str, int, str]], k: int = 5) -> dict:
-    from assistant.extractive import choose_evidence, hubness
-
-    hub = hubness(indexed.sentence_vectors)
+    from assistant.extractive import choose_evidence
 
     vecs = embedder.encode_queries([q for q, _, _ in questions])
     r1 = r5 = mrr = sent_ok = 0
@@ -72,7 +70,7 @@ def evaluate(embedder, indexed, retriever, questions: list[tuple[str, int, str]]
     for (q, gold, answer), v in zip(questions, vecs, strict=True):
         t = time.perf_counter()
         hits = retriever.retrieve(q, v, max(k, 10))
-        ev = choose_evidence(indexed, q, v, hits, hub=hub, asked=q)
+        ev = choose_evidence(indexed, q, v, hits, asked=q)
         lat.append(time.perf_counter() - t)
         ranks = [h.paragraph for h in hits]
         if ranks and ranks[0] == gold:

@@ -16,12 +16,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from index.article import Article, quotable_sentences
 from index.embeddings import Embedder, WordVectors
+from index.similarity import Similarity
 
 log = logging.getLogger(__name__)
 ADD_BATCH = 1000  # rows per Chroma write (a server caps one request at a few thousand)
@@ -50,6 +52,10 @@ class IndexedArticle:
     sentence_vectors: np.ndarray
     paragraph_vectors: np.ndarray
     sentence_words: list[WordVectors] | None = None  # filled by VectorStore.with_words when an answerer needs them
+
+    @cached_property
+    def similarity(self) -> Similarity:
+        return Similarity(self.sentence_vectors, self.paragraph_vectors)
 
 
 def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):

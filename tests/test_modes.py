@@ -8,9 +8,9 @@ import pytest
 
 from assistant.checkable import DATA, lexicon, name_key, opposites, parts, same_name, strip_preamble
 from assistant.claims import claim_language, split_claims
+from assistant.key_sentences import parse_request
 from assistant.models import QuestionError
 from assistant.phrases import phrase
-from assistant.summary import parse_request
 from bench.devset import DEV_QUESTIONS
 from index.text import lemma, uk_ru_evidence
 

@@ -17,11 +17,11 @@ def test_guard_blocks_outside_addresses(no_network):
 
 
 def test_index_and_ask_offline(settings, no_network, tmp_path):
-    from assistant.service import Assistant
+    from assistant.pool import open_assistant
 
     art = tmp_path / "note.txt"
     art.write_text("Offline note\n\nThe library opens at nine on Saturdays.\n", encoding="utf-8")
-    a = Assistant.from_settings(settings, article=str(art))
+    a = open_assistant(settings, article=str(art))
     r = a.ask("When does the library open on Saturdays?")
     assert not r.refused and "nine" in r.citations[0].quote
     assert no_network == []

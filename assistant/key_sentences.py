@@ -7,6 +7,7 @@ chosen by closeness to the article as a whole, by position, and against repeatin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,10 +67,8 @@ def key_sentences(indexed: IndexedArticle, request: SummaryRequest) -> list[KeyS
     ]
     if not rows:
         return []
-    vectors = indexed.sentence_vectors[rows]
-    centroid = indexed.paragraph_vectors[[n - 1 for n in body]].mean(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    salience = vectors @ centroid
+    similarity = indexed.similarity
+    salience = similarity.to_sentences(similarity.centroid(list(body)), rows)
     sections: list[str | None] = []
     first_in_section: set[int] = set()
     for p in body.values():
@@ -95,7 +94,7 @@ def key_sentences(indexed: IndexedArticle, request: SummaryRequest) -> list[KeyS
     for group, count in zip(groups, quota, strict=True):
         members = [k for k, i in enumerate(rows) if body[indexed.sentences[i].paragraph].section in group]
         for _ in range(count):
-            pick = _mmr(members, chosen, salience, vectors)
+            pick = _mmr(members, chosen, salience, lambda a, b: similarity.between_sentences(rows[a], rows[b]))
             if pick is None:
                 break
             chosen.append(pick)
@@ -135,13 +134,13 @@ def _quota(groups: list[set[str | None]], wanted: int, per_sentence: list[str | 
     return quota
 
 
-def _mmr(members: list[int], chosen: list[int], salience: np.ndarray, vectors: np.ndarray) -> int | None:
+def _mmr(members: list[int], chosen: list[int], salience: np.ndarray, between: Callable[[int, int], float]) -> int | None:
     """The most salient sentence that repeats least of what is already chosen."""
     best, best_score = None, -np.inf
     for k in members:
         if k in chosen:
             continue
-        redundancy = max((float(vectors[k] @ vectors[c]) for c in chosen), default=0.0)
+        redundancy = max((between(k, c) for c in chosen), default=0.0)
         score = MMR_LAMBDA * float(salience[k]) - (1 - MMR_LAMBDA) * redundancy
         if score > best_score:
             best, best_score = k, score
