@@ -1,4 +1,4 @@
-"""Generative answers: retrieved paragraphs -> prompt (from prompts/) -> chat model -> statements
+"""Generative answers: retrieved paragraphs -> prompt (from assistant/prompts/) -> chat model -> statements
 verified one by one as they stream in.
 
 The chain is LangChain's LCEL (`prompt | model | parser`). A sentence is shown only once it is
@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources import files
 
 from langchain_core.language_models import BaseLanguageModel
 from langchain_core.output_parsers import StrOutputParser
@@ -24,7 +24,7 @@ from assistant.verify import Statement, Verified, Verifier, statements
 from index.article import Article
 from index.text import detect_language
 
-PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+PROMPTS = files("assistant") / "prompts"  # package data: found in an installed wheel too
 NOT_IN_ARTICLE = "NOT_IN_ARTICLE"
 LANGUAGE_NAMES = {"uk": "Ukrainian", "ru": "Russian", "en": "English"}
 MAX_SENTENCES = 5
@@ -35,7 +35,7 @@ _IN_PROCESS_LOCK = threading.Lock()
 
 
 def prompt(task: str) -> ChatPromptTemplate:
-    """prompts/TASK.system.txt and prompts/TASK.user.txt."""
+    """assistant/prompts/TASK.system.txt and TASK.user.txt."""
     system = (PROMPTS / f"{task}.system.txt").read_text(encoding="utf-8")
     user = (PROMPTS / f"{task}.user.txt").read_text(encoding="utf-8")
     return ChatPromptTemplate.from_messages([("system", system), ("human", user)])
