@@ -18,10 +18,10 @@ from assistant.llm import model_label
 from assistant.models import MODES, AnswerResult, QuestionError
 from assistant.pool import AssistantPool
 from index.article import Article, ArticleError, slug
-from index.library import DEFAULT_ID
 from index.readers import ARTICLE_SUFFIXES
 from settings import Settings
 from web import render
+from web.api import Api
 from web.strings import LANGUAGES, STRINGS, pick_language, t
 
 log = logging.getLogger(__name__)
@@ -240,34 +240,6 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
         if not turns:
             gr.Info(t(language, "nothing_to_download"))
 
-    def ask(question: str, history: list[dict] | None = None, mode: str = "answer", article: str = DEFAULT_ID) -> dict:
-        """Answer a question about the article, citing its paragraphs.
-
-        Args:
-            question: the question (Ukrainian, Russian or English), a summary request, or claims to check.
-            history: earlier turns as [{"role": "user"|"assistant", "content": "..."}].
-            mode: "answer", "summary" or "check".
-            article: "default" or the id of an article indexed on this server.
-        """
-        try:
-            if mode not in MODES:
-                raise QuestionError(f"Unknown mode '{mode}'; use one of: {', '.join(MODES)}.")
-            assistant = pool.get(default_id if article == DEFAULT_ID else article)
-            return assistant.ask(question, history or [], mode).model_dump()
-        except (QuestionError, ArticleError) as exc:
-            raise gr.Error(str(exc)) from exc
-
-    def paragraphs(article: str = DEFAULT_ID) -> dict:
-        """The article's numbered paragraphs, as citations number them.
-
-        Args:
-            article: "default" or the id of an article indexed on this server.
-        """
-        try:
-            return pool.get(default_id if article == DEFAULT_ID else article).article.model_dump(exclude={"path"})
-        except ArticleError as exc:
-            raise gr.Error(str(exc)) from exc
-
     with gr.Blocks(title=render.page_title(default.article, lang0), fill_width=True) as demo:
         article_id = gr.State(default_id)
         turns = gr.State([])
@@ -351,8 +323,9 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
         language.change(relabel, [language, article_id, turns, mode, source], labelled, **private).then(**page_js)
         browser_languages = gr.Textbox(visible=False)
         demo.load(on_load, [browser_languages], [language], js=BROWSER_LANGUAGES_JS, **private).then(**page_js)
-        gr.api(ask, api_name="ask")
-        gr.api(paragraphs, api_name="paragraphs")
+        api = Api(pool, default_id)
+        gr.api(api.ask, api_name="ask")
+        gr.api(api.paragraphs, api_name="paragraphs")
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo
 
