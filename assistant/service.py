@@ -59,6 +59,10 @@ class Assistant:
         return self.parts.embedder
 
     @property
+    def store(self) -> VectorStore:
+        return self.parts.store
+
+    @property
     def indexed(self) -> IndexedArticle:
         return self.parts.indexed
 

@@ -37,10 +37,11 @@ for module in (assistant, index, settings):
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from assistant.pool import open_assistant
 from assistant.service import Assistant
 from settings import Settings
 
-offline = Assistant.from_settings(Settings(), article=sys.argv[2])
+offline = open_assistant(Settings(), article=sys.argv[2])
 model = GenericFakeChatModel(messages=iter([AIMessage(content="The library opens at nine on Saturdays [¶2].")]))
 with_model = offline.settings.model_copy(update={"backend": "openai", "llm_model": "fake"})
 r = Assistant(with_model, offline.embedder, offline.store, offline.indexed, model).ask("When does the library open on Saturdays?")
