@@ -20,7 +20,7 @@ from assistant.models import Citation, ClaimCheck
 from index.embeddings import Embedder, WordVectors
 from index.similarity import word_alignment
 from index.store import IndexedArticle, SentenceRef
-from index.text import detect_language, fold, lemma, normalize, stem, terms, uk_ru_evidence
+from index.text import detect_language, fold, key_terms, lemma, normalize, stem, term_overlap, terms, uk_ru_evidence
 
 METHOD = (
     "offline: closest sentences by multilingual embeddings; names, numbers, dates, negation and opposite words "
@@ -245,8 +245,8 @@ class ClaimChecker:
         if vector is None:
             vector = self.embedder.encode_queries([core])[0]
         sims = self.indexed.similarity.to_sentences(vector, rows)
-        claim_terms = {t for t in terms(core) if len(t) > 2}
-        overlap = np.array([len(claim_terms & self._terms[r]) / len(claim_terms) if claim_terms else 0.0 for r in rows])
+        claim_terms = key_terms(core)
+        overlap = np.array([term_overlap(claim_terms, self._terms[r]) for r in rows])
         order = np.argsort(-(sims + OVERLAP_WEIGHT * overlap))
         return [(int(rows[i]), float(sims[i])) for i in order]
 

@@ -15,7 +15,7 @@ from assistant.phrases import quoted
 from assistant.retrieval import Hit
 from index.article import Article
 from index.store import IndexedArticle, SentenceRef
-from index.text import terms
+from index.text import key_terms, term_overlap, terms
 
 # Refusal thresholds on `Evidence.confidence`, calibrated on XQuAD questions asked of an index
 # that holds their article (answerable) or not (unanswerable), and on the development questions
@@ -44,12 +44,6 @@ class Evidence:
     sentence: SentenceRef
     score: float
     confidence: float
-
-
-def _overlap(query_terms: set[str], sentence: str) -> float:
-    if not query_terms:
-        return 0.0
-    return len(query_terms & set(terms(sentence))) / len(query_terms)
 
 
 def choose_evidence(
@@ -89,14 +83,14 @@ def rank(
     for i in np.argsort(-ranking)[:top_sentences]:
         if indexed.sentences[i].paragraph in by_paragraph:
             allowed.add(indexed.sentences[i].paragraph)
-    query_terms = {t for t in terms(query) if len(t) > 2}
+    query_terms = key_terms(query)
     scored: list[Evidence] = []
     for i, sent in enumerate(indexed.sentences):
         if sent.paragraph not in allowed:
             continue
         hit = by_paragraph[sent.paragraph]
         dense = float(sims[i])
-        score = float(ranking[i]) + PARAGRAPH_WEIGHT * hit.score + OVERLAP_WEIGHT * _overlap(query_terms, sent.text)
+        score = float(ranking[i]) + PARAGRAPH_WEIGHT * hit.score + OVERLAP_WEIGHT * term_overlap(query_terms, set(terms(sent.text)))
         confidence = similarity_confidence(dense, hit)
         scored.append(Evidence(sent, score, confidence))
     scored.sort(key=lambda e: e.score, reverse=True)

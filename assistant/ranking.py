@@ -20,7 +20,7 @@ from assistant.answer_type import AnswerKind, sentence_kinds, wanted_kind
 from assistant.retrieval import Hit
 from index.embeddings import WordVectors
 from index.store import IndexedArticle
-from index.text import terms
+from index.text import key_terms, term_overlap, terms
 
 # Alignment: a question word counts as covered by a sentence word at or above this cosine
 # (translations sit at about 0.85-0.95, unrelated words at 0.65-0.80).
@@ -209,7 +209,7 @@ class Alignment:
 def select_features(profile: ArticleProfile, question: Question, hits: list[Hit], rows: list[int], align: Alignment) -> np.ndarray:
     indexed = profile.indexed
     by_paragraph = {h.paragraph: (rank, h) for rank, h in enumerate(hits)}
-    query_terms = {t for t in terms(question.text) if len(t) > 2}
+    query_terms = key_terms(question.text)
     cross = float(question.language != profile.language)
     out = np.zeros((len(rows), len(SELECT_FEATURES)), dtype=np.float32)
     dense = indexed.similarity.to_sentences(question.vector, rows) if rows else np.zeros(0)
@@ -225,7 +225,7 @@ def select_features(profile: ArticleProfile, question: Question, hits: list[Hit]
             hit.dense,
             hit.lexical,
             1.0 / (1 + rank),
-            len(query_terms & profile.terms[row]) / len(query_terms) if query_terms else 0.0,
+            term_overlap(query_terms, profile.terms[row]),
             mean,
             low,
             covered,

@@ -89,6 +89,16 @@ def terms(text: str) -> list[str]:
     return [stem(fold(w)) for w in words(text) if len(w) > 1]
 
 
+def key_terms(text: str) -> set[str]:
+    """The terms of a question or claim that carry its meaning (longer than two letters)."""
+    return {t for t in terms(text) if len(t) > 2}
+
+
+def term_overlap(asked: set[str], found: set[str]) -> float:
+    """The share of the asked terms that `found` holds; 0 when nothing is asked."""
+    return len(asked & found) / len(asked) if asked else 0.0
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
