@@ -39,7 +39,10 @@ class RawArticle:
 
 
 def decode(data: bytes, name: str = "the file") -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 (with or without BOM), or cp1251; refuse binary data."""
+    """Decode UTF-8 (with or without BOM), UTF-16 (with or without BOM), or cp1251; refuse binary data.
+    KOI8-R/U is read as cp1251 (mojibake): its bytes are cp1251 letters too. charset-normalizer reads
+    KOI8, but misreads short cp1251 text ("Київ" as Big5) and takes more tiny random blobs for text,
+    so it is not used (docs/benchmarks.md, "Libraries in place of hand-written code")."""
     if not data.strip():
         raise ArticleError(f"{name} is empty.")
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):

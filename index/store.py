@@ -8,7 +8,6 @@ paragraphs for retrieval, sentences for choosing the quote.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import os
@@ -94,17 +93,16 @@ def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):
 @contextmanager
 def build_lock(lock_dir: Path | None, name: str) -> Iterator[None]:
     """One process at a time builds a collection; the others wait, then find it complete.
-    (Embedded store only: processes sharing a Chroma server should index through one of them.)"""
+    (Embedded store only: processes sharing a Chroma server should index through one of them.)
+    filelock's OS lock is freed if its holder dies; a waiter polls for it every 50 ms."""
     if lock_dir is None:
         yield
         return
+    from filelock import FileLock
+
     lock_dir.mkdir(parents=True, exist_ok=True)
-    with open(lock_dir / f"{name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with FileLock(lock_dir / f"{name}.lock"):
+        yield
 
 
 class VectorStore:
