@@ -39,6 +39,7 @@ class AssistantPool:
             self.settings.torch_threads,
             self.settings.query_cache,
             self.settings.index_threads,
+            self.settings.engine,
         )
         store_dir = self.settings.resolved_store_dir
         client = chroma_client(store_dir, self.settings.chroma_host, self.settings.chroma_port)

@@ -1,5 +1,6 @@
-"""Sentence-transformers embeddings with e5's `query: ` / `passage: ` prompts, as a LangChain
-`Embeddings` so Chroma never embeds on its side (its default function downloads a model)."""
+"""Embeddings with e5's `query: ` / `passage: ` prompts, as a LangChain `Embeddings` so Chroma never
+embeds on its side (its default function downloads a model). What runs the model is an engine
+(`index.engines`): ONNX Runtime for the prepared default model, torch for any other."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+
+from index.engines import Engine, mean_pooled
 
 DEFAULT_MODEL = "default"
 # A batch is padded to its longest text: a 4,000-character question must not make every short
@@ -61,24 +64,15 @@ class Embedder(Embeddings):
     each costs about half of what it costs alone), and recent queries are remembered: many people
     ask the page's example questions."""
 
-    def __init__(self, name_or_path: str, model_id: str, threads: int = 1, cache: int = 2048, index_threads: int | None = None) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
-
+    def __init__(self, engine: Engine, model_id: str, threads: int = 1, cache: int = 2048, index_threads: int | None = None) -> None:
+        self._engine = engine
         # One thread per query: with two, latency collapses (~1 s) whenever the other core is busy.
         self._threads = max(1, threads)
-        torch.set_num_threads(self._threads)
         # Indexing is throughput, not latency: every core, one batch at a time between queries.
         self._index_threads = max(1, index_threads or len(os.sched_getaffinity(0)))  # the cores this process may use
-
         self.model_id = model_id
-        self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=_is_local(name_or_path))
-        prompts = dict(getattr(self._model, "prompts", {}) or {})
-        if "query" not in prompts and "e5" in name_or_path.lower():
-            prompts = {"query": "query: ", "passage": "passage: "}
-        self._model.eval()  # once: _forward does not switch modes per call
-        self._query_prompt = prompts.get("query", "")
-        self._passage_prompt = prompts.get("passage", "")
+        self._query_prompt = engine.prompts.get("query", "")
+        self._passage_prompt = engine.prompts.get("passage", "")
         self._lock = threading.Lock()
         self._waiting: list[_Waiting] = []
         self._waiting_lock = threading.Lock()
@@ -86,24 +80,16 @@ class Embedder(Embeddings):
         self._words_cache: OrderedDict[str, WordVectors] = OrderedDict()
         self._cache_size = max(0, cache)
 
-    def _forward(self, texts: list[str], prompt: str, batch_size: int = 32) -> np.ndarray:
-        """Called with the model lock held. The model's own preprocessing and modules (transformer,
-        mean pooling, normalisation), without `encode()`'s per-call search of 200 parameters for a
-        device and switch to eval mode: ~6 ms of a ~35 ms question on one thread."""
-        import torch
-
-        dim = self.dim
-        out = np.zeros((len(texts), dim), dtype=np.float32)
-        with torch.inference_mode():
-            for start in range(0, len(texts), batch_size):
-                features = self._model.preprocess(texts[start : start + batch_size], prompt=prompt)
-                vectors = self._model(features)["sentence_embedding"][:, :dim]  # a model's truncate_dim, if set
-                out[start : start + batch_size] = torch.nn.functional.normalize(vectors.float(), p=2, dim=1).numpy()
+    def _forward(self, texts: list[str], prompt: str, batch_size: int = 32, threads: int | None = None) -> np.ndarray:
+        """Called with the model lock held."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            out[start : start + batch_size] = self._engine.embed(texts[start : start + batch_size], prompt, threads or self._threads)
         return out
 
     @property
     def dim(self) -> int:
-        return int(self._model.get_embedding_dimension())
+        return self._engine.dim
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         texts = list(texts)
@@ -157,31 +143,14 @@ class Embedder(Embeddings):
 
     def encode_words(self, texts: list[str], kind: str = "passage", batch_size: int = 16) -> list[WordVectors]:
         """Word vectors from the same forward pass a text's embedding comes from (with its e5 prompt)."""
-        import torch
-
         prompt = self._passage_prompt if kind == "passage" else self._query_prompt
-        tokenizer = self._model.tokenizer
-        transformer = self._model[0].auto_model
-        limit = int(getattr(self._model, "max_seq_length", 512) or 512)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         results: dict[int, WordVectors] = {}
-        with self._lock, torch.inference_mode():
+        with self._lock:
             for start in range(0, len(order), batch_size):
                 chunk = [texts[i] for i in order[start : start + batch_size]]
-                enc = tokenizer(
-                    [prompt + t for t in chunk],
-                    return_offsets_mapping=True,
-                    padding=True,
-                    truncation=True,
-                    max_length=limit,
-                    return_tensors="pt",
-                )
-                offsets = enc.pop("offset_mapping").numpy()
-                hidden = transformer(**{k: v for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")})
-                tokens = hidden.last_hidden_state.float().numpy()
-                mask = enc["attention_mask"].numpy().astype(np.float32)
-                pooled = (tokens * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-                pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
+                tokens, mask, offsets = self._engine.tokens(chunk, prompt)
+                pooled = mean_pooled(tokens, mask)
                 for j, text in enumerate(chunk):
                     words = _pool_words(text, len(prompt), tokens[j], offsets[j])
                     results[order[start + j]] = WordVectors(words.text, words.spans, words.vectors, pooled[j].astype(np.float32))
@@ -206,24 +175,16 @@ class Embedder(Embeddings):
         """Texts to index, in batches of similar length (little padding) capped in tokens (a batch of
         long paragraphs stays small in memory), on every core. The model is released between
         batches, so people's questions do not wait for a whole article."""
-        import torch
-
         texts = list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        limit = int(getattr(self._model, "max_seq_length", 512) or 512)
-        with self._lock:  # the tokenizer keeps its padding settings between calls: one caller at a time
-            encoded = self._model.tokenizer([self._passage_prompt + t for t in texts], truncation=True, max_length=limit)
-        lengths = [len(ids) for ids in encoded["input_ids"]]
+        with self._lock:  # a tokenizer may keep its padding settings between calls: one caller at a time
+            lengths = self._engine.lengths(texts, self._passage_prompt)
         done = 0
         for batch in _token_batches(lengths):
             with self._lock:
-                torch.set_num_threads(self._index_threads)
-                try:
-                    out[batch] = self._forward([texts[i] for i in batch], self._passage_prompt, batch_size=len(batch))
-                finally:
-                    torch.set_num_threads(self._threads)
+                out[batch] = self._forward([texts[i] for i in batch], self._passage_prompt, len(batch), self._index_threads)
             done += len(batch)
             if progress is not None:
                 progress(done, len(texts))
@@ -267,10 +228,6 @@ def _pool_words(text: str, shift: int, tokens: np.ndarray, offsets: np.ndarray) 
     return WordVectors(text, tuple(spans), matrix)
 
 
-def _is_local(name_or_path: str) -> bool:
-    return Path(name_or_path).expanduser().exists()
-
-
 def resolve_model(spec: str, models_dir: Path) -> tuple[str, str]:
     """Map the `embedding_model` setting to (what to load, id that keys the index).
 
@@ -296,7 +253,22 @@ def _folder_fingerprint(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
+def load_engine(spec: str, name: str, runtime: str = "onnx", threads: int = 1) -> Engine:
+    """ONNX Runtime for the default model (exported once beside it), torch for any other model or
+    when asked for (`ARTICLE_CHAT_ENGINE=torch`)."""
+    if runtime == "onnx" and spec in ("", DEFAULT_MODEL):
+        from index.engines import OnnxEngine
+        from index.onnx_export import export
+
+        return OnnxEngine(Path(name), export(Path(name)))
+    from index.engines import TorchEngine
+
+    return TorchEngine(name, threads)
+
+
 @lru_cache(maxsize=4)
-def load_embedder(spec: str, models_dir: Path, threads: int = 1, cache: int = 2048, index_threads: int | None = None) -> Embedder:
+def load_embedder(
+    spec: str, models_dir: Path, threads: int = 1, cache: int = 2048, index_threads: int | None = None, runtime: str = "onnx"
+) -> Embedder:
     name, model_id = resolve_model(spec, models_dir)
-    return Embedder(name, model_id, threads, cache, index_threads)
+    return Embedder(load_engine(spec, name, runtime, threads), model_id, threads, cache, index_threads)

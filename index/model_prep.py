@@ -379,7 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target", type=Path, default=None, help="output folder")
     parser.add_argument("--force", action="store_true", help="convert even if up to date")
     args = parser.parse_args(argv)
-    print(prepare_e5_model(args.target or default_target(), force=args.force))
+    from index.onnx_export import export
+
+    folder = prepare_e5_model(args.target or default_target(), force=args.force)
+    print(folder)
+    print(export(folder))  # what ONNX Runtime runs at answer time
     return 0
 
 

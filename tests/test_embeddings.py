@@ -1,5 +1,7 @@
 """The shared embedder under concurrent callers: queries waiting for the model ride in one batch,
-get the vectors they would have got alone, and recent queries are not embedded twice."""
+get the vectors they would have got alone, and recent queries are not embedded twice. Each test runs
+on both engines (ONNX Runtime, the default, and torch), and the engines agree with
+sentence-transformers' own `encode()`."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from index.embeddings import Embedder, resolve_model
+from index.embeddings import Embedder, load_engine, resolve_model
+from index.engines import TorchEngine
 
 QUESTIONS = [
     "Де Токаєв зустрівся з Макроном?",
@@ -21,24 +24,31 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def embedder(settings) -> Embedder:
+@pytest.fixture(scope="module", params=["onnx", "torch"])
+def embedder(settings, request) -> Embedder:
     """Its own instance (the real model): these tests count and break its calls."""
     name, model_id = resolve_model(settings.embedding_model, settings.models_dir)
-    return Embedder(name, model_id, threads=1, cache=4)
+    return Embedder(load_engine(settings.embedding_model, name, request.param), model_id, threads=1, cache=4)
+
+
+@pytest.fixture(scope="module")
+def sentence_transformer(settings):
+    """sentence-transformers' own model and `encode()`: what both engines must give."""
+    name, _ = resolve_model(settings.embedding_model, settings.models_dir)
+    return TorchEngine(name).model
 
 
 @pytest.fixture
 def calls(embedder, monkeypatch) -> list[list[str]]:
     """Every batch that reaches the model, in order; the model still runs."""
     seen: list[list[str]] = []
-    real = embedder._model.preprocess
+    real = embedder._engine.embed
 
-    def counting(texts, **kwargs):
+    def counting(texts, prompt, threads=1):
         seen.append(list(texts))
-        return real(texts, **kwargs)
+        return real(texts, prompt, threads)
 
-    monkeypatch.setattr(embedder._model, "preprocess", counting)
+    monkeypatch.setattr(embedder._engine, "embed", counting)
     embedder._cache.clear()
     return seen
 
@@ -69,7 +79,7 @@ def _ask_together(embedder: Embedder, texts: list[str]) -> tuple[dict[int, np.nd
 
 
 def test_waiting_queries_share_one_forward_pass_and_get_their_own_vectors(embedder, calls):
-    alone = {i: embedder._model.encode([q], prompt=embedder._query_prompt, normalize_embeddings=True)[0] for i, q in enumerate(QUESTIONS)}
+    alone = {i: embedder._forward([q], embedder._query_prompt)[0] for i, q in enumerate(QUESTIONS)}
     calls.clear()
     together, errors = _ask_together(embedder, QUESTIONS)
     assert not errors
@@ -112,15 +122,15 @@ def test_without_a_cache_every_call_reaches_the_model(embedder, calls, monkeypat
 
 
 def test_a_failing_model_fails_every_waiting_caller_and_the_next_call_works(embedder, calls, monkeypatch):
-    def broken(texts, **kwargs):  # a fake failure inside this unit test; the model itself is real
+    def broken(texts, prompt, threads=1):  # a fake failure inside this unit test; the model itself is real
         raise RuntimeError("out of memory")
 
-    real = embedder._model.preprocess
-    monkeypatch.setattr(embedder._model, "preprocess", broken)
+    real = embedder._engine.embed
+    monkeypatch.setattr(embedder._engine, "embed", broken)
     out, errors = _ask_together(embedder, QUESTIONS[:4])
     assert not out and sorted(errors) == [0, 1, 2, 3]
     assert all(isinstance(e, RuntimeError) for e in errors.values())
-    monkeypatch.setattr(embedder._model, "preprocess", real)
+    monkeypatch.setattr(embedder._engine, "embed", real)
     assert embedder.encode_queries([QUESTIONS[0]]).shape == (1, embedder.dim)
 
 
@@ -143,8 +153,6 @@ def test_token_batches_group_by_length_within_budget():
 
 def test_passages_for_indexing_match_one_at_a_time_and_report_progress(embedder):
     """Batched by length on every core, each text gets the vector it gets alone, in its own place."""
-    import torch
-
     texts = [
         "Короткий абзац.",
         "Довгий абзац " + "про зустрічі, переговори і угоди між країнами " * 60,
@@ -158,30 +166,45 @@ def test_passages_for_indexing_match_one_at_a_time_and_report_progress(embedder)
     assert np.allclose(together, alone, atol=1e-4)
     assert seen and seen[-1] == (len(texts), len(texts))
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
-    assert torch.get_num_threads() == 1, "indexing must give the query path its single thread back"
+    if isinstance(embedder._engine, TorchEngine):
+        import torch
+
+        assert torch.get_num_threads() == 1, "indexing must give the query path its single thread back"
 
 
-def test_the_short_path_gives_what_sentence_transformers_encode_gives(embedder):
-    texts = [*QUESTIONS, "", "Токаєв " * 600]
+def test_each_engine_gives_what_sentence_transformers_encode_gives(embedder, sentence_transformer):
+    texts = [*QUESTIONS, "", "Токаєв " * 600, "Мер\u00a0міста заявив: «Міст відкриють 1 травня».\nДругий рядок."]
     for prompt in (embedder._query_prompt, embedder._passage_prompt):
         ours = embedder._forward(texts, prompt)
-        theirs = embedder._model.encode(texts, prompt=prompt, normalize_embeddings=True, convert_to_numpy=True)
+        theirs = sentence_transformer.encode(texts, prompt=prompt, normalize_embeddings=True, convert_to_numpy=True)
         assert np.allclose(ours, theirs, atol=1e-5)
+    long = embedder.encode_passages(["Довгий абзац " * 400])  # past the 512-token limit: cut the same way
+    assert np.allclose(long[0], sentence_transformer.encode(["passage: " + "Довгий абзац " * 400], normalize_embeddings=True)[0], atol=1e-5)
 
 
-def test_the_tokenizer_is_used_only_under_the_model_lock(embedder, monkeypatch):
-    """Indexing and questions share one tokenizer, which keeps its padding settings from one call to
-    the next: a question tokenized while indexing measured its texts could come out unpadded."""
-    tokenizer = embedder._model.tokenizer
-    real = type(tokenizer).__call__
-    unlocked: list[object] = []
+def test_the_engines_give_the_same_word_vectors(settings):
+    """Word vectors (claim checks, the learned answerer) come from token vectors and their offsets."""
+    name, model_id = resolve_model(settings.embedding_model, settings.models_dir)
+    texts = [*QUESTIONS, "Мер\u00a0міста Оксана Левадна-Ткач сказала: «Міст через Сулу відкриють 1 травня»."]
+    onnx, torch_ = (Embedder(load_engine(settings.embedding_model, name, e), model_id, cache=0) for e in ("onnx", "torch"))
+    for a, b in zip(onnx.encode_words(texts), torch_.encode_words(texts), strict=True):
+        assert a.spans == b.spans
+        assert np.allclose(a.vectors, b.vectors, atol=1e-5) and np.allclose(a.embedding, b.embedding, atol=1e-5)
 
-    def guarded(self, *args, **kwargs):
-        if not embedder._lock.locked():
-            unlocked.append(args[0] if args else kwargs)
-        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(type(tokenizer), "__call__", guarded)
+def test_the_model_is_used_only_under_the_model_lock(embedder, monkeypatch):
+    """Indexing and questions share one model and tokenizer (a tokenizer can keep its padding
+    settings from one call to the next): every call into the engine holds the model lock."""
+    unlocked: list[str] = []
+    for method in ("lengths", "embed", "tokens"):
+        real = getattr(embedder._engine, method)
+
+        def guarded(*args, _real=real, _name=method, **kwargs):
+            if not embedder._lock.locked():
+                unlocked.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(embedder._engine, method, guarded)
     embedder.encode_passages(["Перший абзац.", "Другий, довший абзац про бюджет міста."])
     embedder.encode_queries([f"{QUESTIONS[0]} (lock)"])
     embedder.encode_question(f"{QUESTIONS[1]} (lock)")

@@ -129,8 +129,8 @@ def test_concurrent_sessions_each_get_their_own_answers(web_url, assistant, monk
     expected = {n: alone(*WORK[n][:3]) for n in range(len(WORK))}
     embedder = assistant.embedder
     batches: list[int] = []
-    real = embedder._model.preprocess
-    monkeypatch.setattr(embedder._model, "preprocess", lambda texts, **kw: batches.append(len(texts)) or real(texts, **kw))
+    real = embedder._engine.embed
+    monkeypatch.setattr(embedder._engine, "embed", lambda texts, *args: batches.append(len(texts)) or real(texts, *args))
     monkeypatch.setattr(embedder, "_cache_size", 0)  # every question goes to the model again
     monkeypatch.setattr(embedder, "_cache", type(embedder._cache)())
 
