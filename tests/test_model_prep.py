@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from index.model_prep import DEFAULT_MODEL_NAME, MARKER_NAME, default_target, prepare_e5_model
+from index.onnx_export import is_ready, onnx_folder
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -120,6 +121,7 @@ def test_racing_processes_share_one_folder(tmp_path: Path) -> None:
     procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=300)[0].strip() for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
-    assert outputs == [str(target.resolve())] * 2
-    assert (target / MARKER_NAME).is_file()
-    assert [p.name for p in target.parent.iterdir()] == [DEFAULT_MODEL_NAME]
+    exported = onnx_folder(target.resolve())
+    assert outputs == [f"{target.resolve()}\n{exported}"] * 2  # the model, then its ONNX export
+    assert (target / MARKER_NAME).is_file() and is_ready(target.resolve())
+    assert sorted(p.name for p in target.parent.iterdir()) == [DEFAULT_MODEL_NAME, exported.name]  # no half-written folder left
