@@ -148,8 +148,7 @@ class AnswerMode:
         if self.profile is None:
             evidence = extractive.choose_evidence(self.parts.indexed, retrieved.query, retrieved.vector, retrieved.hits, asked=text)
             return Choice(evidence, extractive.is_confident(evidence, self._threshold(language), self._penalty(text)))
-        evidence, floor_ok = self._learned(text, language, retrieved)
-        return Choice(evidence, floor_ok and extractive.is_confident(evidence, self._threshold(language), self._penalty(text)))
+        return self._learned(text, language, retrieved)
 
     def _both_halves(self, halves: tuple[str, str], request: Request) -> Choice:
         """Each half answered on its own; what either answers is quoted, once. The second half is
@@ -180,7 +179,7 @@ class AnswerMode:
         ranked = extractive.rank(indexed, retrieved.query, retrieved.vector, retrieved.hits)
         return extractive.about_name(indexed, ranked, rows, retrieved.vector)
 
-    def _learned(self, text: str, language: str, retrieved: Retrieved) -> tuple[list[extractive.Evidence], bool]:
+    def _learned(self, text: str, language: str, retrieved: Retrieved) -> Choice:
         """The learned ranker chooses; its probability must clear a floor, and the chosen sentence the
         same similarity confidence the default answerer refuses by (on XQuAD's threshold alone it
         refuses plain answerable questions, see docs/benchmarks.md)."""
@@ -204,7 +203,8 @@ class AnswerMode:
             default=0.0,
         )
         evidence = [extractive.Evidence(indexed.sentences[r], choice.probability, confidence) for r in choice.rows]
-        return evidence, choice.probability >= self.parts.settings.learned_floor
+        confident = extractive.is_confident(evidence, self._threshold(language), self._penalty(text))
+        return Choice(evidence, choice.probability >= self.parts.settings.learned_floor and confident)
 
     def _threshold(self, language: str) -> float:
         settings = self.parts.settings
