@@ -23,6 +23,8 @@ from settings import Settings
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseLanguageModel
 
+    from assistant.generative import GenerativeAnswerer
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 # One space for a run of spaces and one line break for a run of lines (claims are one per line),
 # so no pattern downstream meets a long run.
@@ -79,7 +81,7 @@ class Assistant:
         return self.parts.claims
 
     @property
-    def generator(self):
+    def generator(self) -> GenerativeAnswerer | None:
         """The language model's answerer, or None for the offline default."""
         return self.parts.generator
 

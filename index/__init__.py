@@ -1,1 +1,2 @@
-"""Article indexing: model preparation, text handling and retrieval."""
+"""Article indexing: reading files, text handling, the embedding model and what runs it, the store,
+similarity over an indexed article."""
