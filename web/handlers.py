@@ -125,15 +125,7 @@ class Handlers:
 
     def chat_cleared(self) -> Updates:
         """No turns, so nothing to download and no claims to show."""
-        page = self.page
-        return {
-            self.session.turns: [],
-            page.download: None,
-            page.claims_group: gr.update(visible=False),
-            page.claims_table: "",
-            page.claims_csv: None,
-            page.claims_md: None,
-        }
+        return {self.session.turns: [], self.page.download: None, **self._no_claims()}
 
     def nothing_to_download(self, turns: list[dict], language: str) -> None:
         """An empty chat's download button would do nothing silently: say why."""
@@ -209,13 +201,17 @@ class Handlers:
         page = self.page
         rows = render.claim_rows(turns, language)
         if not rows:
-            return {page.claims_group: gr.update(visible=False), page.claims_table: "", page.claims_csv: None, page.claims_md: None}
+            return self._no_claims()
         return {
             page.claims_group: gr.update(visible=True),
             page.claims_table: render.claims_html(turns, language),
             page.claims_csv: _write(render.claims_csv(rows), ".csv", "claims-"),
             page.claims_md: _write(render.claims_markdown(rows), ".md", "claims-"),
         }
+
+    def _no_claims(self) -> Updates:
+        page = self.page
+        return {page.claims_group: gr.update(visible=False), page.claims_table: "", page.claims_csv: None, page.claims_md: None}
 
     def _index(self, data: bytes, name: str, kind: str, language: str, progress: gr.Progress) -> Iterator[Updates]:
         """Index what the reader gave last; the status says at once what is happening, then what is in use."""
