@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     top_k: int = 10
     torch_threads: int = 1
     index_threads: int | None = None  # cores used while indexing; None: all of them
-    engine: Literal["onnx", "torch"] = "onnx"  # what runs the default embedding model (any other runs in torch)
+    engine: Literal["onnx", "onnx-float32", "torch"] = "onnx"  # what runs the default embedding model (any other runs in torch)
     query_cache: int = 2048
     refuse_threshold: float | None = None
     refuse_threshold_cross: float | None = None

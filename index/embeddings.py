@@ -254,13 +254,14 @@ def _folder_fingerprint(path: Path) -> str:
 
 
 def load_engine(spec: str, name: str, runtime: str = "onnx", threads: int = 1) -> Engine:
-    """ONNX Runtime for the default model (exported once beside it), torch for any other model or
-    when asked for (`ARTICLE_CHAT_ENGINE=torch`)."""
-    if runtime == "onnx" and spec in ("", DEFAULT_MODEL):
+    """ONNX Runtime for the default model (exported once beside it): int8 weights by default,
+    float32 with `ARTICLE_CHAT_ENGINE=onnx-float32`; torch for any other model or when asked for
+    (`ARTICLE_CHAT_ENGINE=torch`). Float32 in either runtime gives sentence-transformers' vectors."""
+    if runtime in ("onnx", "onnx-float32") and spec in ("", DEFAULT_MODEL):
         from index.engines import OnnxEngine
         from index.onnx_export import export
 
-        return OnnxEngine(Path(name), export(Path(name)))
+        return OnnxEngine(Path(name), export(Path(name)), quantized=runtime == "onnx")
     from index.engines import TorchEngine
 
     return TorchEngine(name, threads)
@@ -271,4 +272,7 @@ def load_embedder(
     spec: str, models_dir: Path, threads: int = 1, cache: int = 2048, index_threads: int | None = None, runtime: str = "onnx"
 ) -> Embedder:
     name, model_id = resolve_model(spec, models_dir)
-    return Embedder(load_engine(spec, name, runtime, threads), model_id, threads, cache, index_threads)
+    engine = load_engine(spec, name, runtime, threads)
+    if engine.vectors_id:  # int8 vectors are not float32's: an index of one is never read with the other
+        model_id = f"{model_id}:{engine.vectors_id}"
+    return Embedder(engine, model_id, threads, cache, index_threads)

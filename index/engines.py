@@ -6,18 +6,21 @@ model lock around every call: neither the tokenizer settings nor the sessions ar
 
 from __future__ import annotations
 
+import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from index.onnx_export import GRAPH, WORD_TABLE
+from index.onnx_export import GRAPH, GRAPH_INT8, MARKER_NAME, WORD_TABLE
 
 
 class Engine(Protocol):
     dim: int
     prompts: dict[str, str]
+    vectors_id: str  # "" for the model's own float32 vectors; else what makes this engine's differ (keys the index)
 
     def lengths(self, texts: list[str], prompt: str) -> list[int]: ...
 
@@ -37,17 +40,26 @@ def mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 class OnnxEngine:
     """The exported layers in ONNX Runtime, the word table memory mapped, the tokenizer from its file.
-    One session per thread count: ONNX Runtime fixes a session's threads when it is made."""
+    One session per thread count: ONNX Runtime fixes a session's threads when it is made.
 
-    def __init__(self, model_dir: Path, export_dir: Path) -> None:
+    The int8 graph (`quantized`) scales each run's activations by that run's largest value, so a
+    text in a batch would get a vector that depends on its neighbours and their padding. It runs
+    every text alone instead, on `threads` workers at once (one core each): the same vector for
+    a text wherever it is embedded, and no padding to compute."""
+
+    def __init__(self, model_dir: Path, export_dir: Path, quantized: bool = True) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
         self._ort = onnxruntime
-        self._graph = str(export_dir / GRAPH)
+        self.quantized = quantized
+        self._graph = str(export_dir / (GRAPH_INT8 if quantized else GRAPH))
         self._table = np.load(export_dir / WORD_TABLE, mmap_mode="r")
         self._sessions: dict[int, object] = {}
+        self._pools: dict[int, ThreadPoolExecutor] = {}
         self.dim = int(self._table.shape[1])
+        marker = (export_dir / MARKER_NAME).read_bytes()
+        self.vectors_id = f"onnx-int8-{hashlib.sha256(marker).hexdigest()[:12]}" if quantized else ""
         config = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
         self.max_length = int(config.get("max_seq_length") or 512)
         st_config = model_dir / "config_sentence_transformers.json"
@@ -74,12 +86,37 @@ class OnnxEngine:
     def lengths(self, texts: list[str], prompt: str) -> list[int]:
         return [sum(e.attention_mask) for e in self._encode(texts, prompt)]
 
+    def feed(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
+        """The graph's inputs for token ids (texts x tokens) and their mask."""
+        return {"inputs_embeds": np.ascontiguousarray(self._table[ids], dtype=np.float32), "attention_mask": mask}
+
     def _hidden(self, encodings, threads: int) -> tuple[np.ndarray, np.ndarray]:
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        inputs = np.ascontiguousarray(self._table[ids], dtype=np.float32)
-        hidden = self._session(threads).run(None, {"inputs_embeds": inputs, "attention_mask": mask})[0]
+        if not self.quantized:
+            return self._session(threads).run(None, self.feed(ids, mask))[0], mask
+        real = mask.sum(axis=1)
+        session = self._session(1)
+
+        def alone(i: int) -> np.ndarray:
+            n = int(real[i])
+            return session.run(None, self.feed(ids[i : i + 1, :n], mask[i : i + 1, :n]))[0][0]
+
+        if threads > 1 and len(ids) > 1:
+            rows = list(self._pool(threads).map(alone, range(len(ids))))
+        else:
+            rows = [alone(i) for i in range(len(ids))]
+        hidden = np.zeros((len(ids), ids.shape[1], self.dim), dtype=np.float32)
+        for i, row in enumerate(rows):
+            hidden[i, : len(row)] = row
         return hidden, mask
+
+    def _pool(self, threads: int) -> ThreadPoolExecutor:
+        """Workers for texts run side by side; ONNX Runtime runs a one-thread session on the caller's thread."""
+        pool = self._pools.get(threads)
+        if pool is None:
+            pool = self._pools[threads] = ThreadPoolExecutor(threads, thread_name_prefix="onnx-text")
+        return pool
 
     def embed(self, texts: list[str], prompt: str, threads: int = 1) -> np.ndarray:
         return mean_pooled(*self._hidden(self._encode(texts, prompt), threads))
@@ -108,6 +145,7 @@ class TorchEngine:
             prompts = {"query": "query: ", "passage": "passage: "}
         self.prompts = prompts
         self.dim = int(self.model.get_embedding_dimension())
+        self.vectors_id = ""
         self.max_length = int(getattr(self.model, "max_seq_length", 512) or 512)
 
     def lengths(self, texts: list[str], prompt: str) -> list[int]:

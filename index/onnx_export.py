@@ -19,9 +19,10 @@ from typing import Any
 
 from index.model_prep import MARKER_NAME as MODEL_MARKER
 
-EXPORTER_VERSION = 2  # 2: attention, GELU and layer norms fused (as fast as torch on long paragraphs)
+EXPORTER_VERSION = 3  # 2: attention, GELU and layer norms fused; 3: an int8 copy beside the float32 graph
 MARKER_NAME = "onnx-export.json"
 GRAPH = "layers.onnx"
+GRAPH_INT8 = "layers-int8.onnx"  # what answers and indexing run by default (`index.quantize`)
 WORD_TABLE = "words.npy"
 
 
@@ -30,9 +31,11 @@ def onnx_folder(model_dir: Path) -> Path:
 
 
 def _fingerprint(model_dir: Path) -> dict[str, Any]:
+    from index.quantize import ALPHA, activations_digest
+
     marker = model_dir / MODEL_MARKER
     source = json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else {}
-    return {"exporter_version": EXPORTER_VERSION, "model": source}
+    return {"exporter_version": EXPORTER_VERSION, "model": source, "int8": {"alpha": ALPHA, "activations": activations_digest()}}
 
 
 def is_ready(model_dir: Path) -> bool:
@@ -69,6 +72,13 @@ def export(model_dir: Path) -> Path:
 
 
 def _write(model_dir: Path, out: Path) -> None:
+    write_float32(model_dir, out)
+    _quantize(out / GRAPH, out / GRAPH_INT8)
+    (out / GRAPH_INT8).chmod(0o644)
+
+
+def write_float32(model_dir: Path, out: Path) -> None:
+    """The word table and the fused float32 layers (what `bench/calibrate_int8.py` measures)."""
     import numpy as np
     import torch
     from transformers import AutoModel
@@ -109,6 +119,15 @@ def _write(model_dir: Path, out: Path) -> None:
     _fuse(out / "traced.onnx", out / GRAPH, model.config)
     (out / "traced.onnx").unlink()
     (out / GRAPH).chmod(0o644)
+
+
+def _quantize(graph: Path, out: Path) -> None:
+    import numpy as np
+
+    from index.quantize import activations_file, quantize
+
+    with np.load(activations_file()) as measured:
+        quantize(graph, out, {name: measured[name] for name in measured.files})
 
 
 def _fuse(traced: Path, fused: Path, config) -> None:

@@ -1,0 +1,87 @@
+"""The int8 export's two steps on a small hand-made graph (no model): measuring each product's
+input range, and smoothing then quantizing, which must keep the graph's outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from index.quantize import activations_digest, activations_file, calibrate, quantize
+
+
+def _graph(path: Path, rng: np.random.Generator) -> None:
+    """x (n x 16) -> MatMul -> Relu -> MatMul -> y (n x 8); x's channel 3 runs 50 times larger."""
+    first = numpy_helper.from_array(rng.normal(size=(16, 32)).astype(np.float32), "w1")
+    second = numpy_helper.from_array(rng.normal(size=(32, 8)).astype(np.float32), "w2")
+    nodes = [
+        helper.make_node("MatMul", ["x", "w1"], ["h"], name="first"),
+        helper.make_node("Relu", ["h"], ["r"], name="relu"),
+        helper.make_node("MatMul", ["r", "w2"], ["y"], name="second"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "small",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["n", 8])],
+        [first, second],
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+def _inputs(rng: np.random.Generator, n: int) -> np.ndarray:
+    x = rng.normal(size=(n, 16)).astype(np.float32)
+    x[:, 3] *= 50
+    return x
+
+
+def _run(path: Path, x: np.ndarray) -> np.ndarray:
+    return onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+
+
+def test_calibration_records_each_products_largest_input_per_channel(tmp_path):
+    rng = np.random.default_rng(0)
+    _graph(tmp_path / "g.onnx", rng)
+    batches = [_inputs(rng, 5) for _ in range(3)]
+    peaks = calibrate(tmp_path / "g.onnx", ({"x": b} for b in batches))
+    assert sorted(peaks) == ["first", "second"]
+    everything = np.concatenate(batches)
+    assert np.allclose(peaks["first"], np.abs(everything).max(axis=0))
+    hidden = np.maximum(everything @ numpy_helper.to_array(onnx.load(str(tmp_path / "g.onnx")).graph.initializer[0]), 0)
+    assert np.allclose(peaks["second"], hidden.max(axis=0), rtol=1e-5)
+
+
+def test_smoothed_int8_graph_keeps_the_outputs(tmp_path):
+    rng = np.random.default_rng(1)
+    _graph(tmp_path / "g.onnx", rng)
+    peaks = calibrate(tmp_path / "g.onnx", ({"x": _inputs(rng, 8)} for _ in range(4)))
+    quantize(tmp_path / "g.onnx", tmp_path / "int8.onnx", peaks)
+    nodes = onnx.load(str(tmp_path / "int8.onnx")).graph.node
+    assert sum(n.name.startswith("Smoothing_") for n in nodes) == 2  # both products smoothed
+    assert "MatMulInteger" in {n.op_type for n in nodes} and "MatMul" not in {n.op_type for n in nodes}  # and integer
+    x = _inputs(rng, 20)
+    exact, ours = _run(tmp_path / "g.onnx", x), _run(tmp_path / "int8.onnx", x)
+    cos = (exact * ours).sum(axis=1) / np.linalg.norm(exact, axis=1) / np.linalg.norm(ours, axis=1)
+    assert cos.min() > 0.999
+    assert not (tmp_path / "int8-smoothed.onnx").exists()
+
+
+def test_a_product_without_measurements_is_refused(tmp_path):
+    _graph(tmp_path / "g.onnx", np.random.default_rng(2))
+    with pytest.raises(ValueError, match="calibrate_int8"):
+        quantize(tmp_path / "g.onnx", tmp_path / "int8.onnx", {"first": np.ones(16, np.float32)})
+    assert not (tmp_path / "int8.onnx").exists()
+
+
+def test_the_shipped_measurements_cover_the_default_models_products():
+    """48 products: each layer's fused attention, its output, and the two feed-forward ones."""
+    with np.load(activations_file()) as measured:
+        names = measured.files
+        assert len(names) == 48
+        assert sum(n.startswith("Attention_") for n in names) == 12
+        assert all(measured[n].ndim == 1 and (measured[n] > 0).all() for n in names)
+    assert len(activations_digest()) == 16
