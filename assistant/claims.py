@@ -20,7 +20,7 @@ from assistant.models import Citation, ClaimCheck
 from index.embeddings import Embedder, WordVectors
 from index.similarity import word_alignment
 from index.store import IndexedArticle, SentenceRef
-from index.text import detect_language, fold, key_terms, lemma, normalize, stem, term_overlap, terms, uk_ru_evidence
+from index.text import detect_language, fold, key_terms, lemma, normalize, stem, term_overlap, uk_ru_evidence
 
 METHOD = (
     "offline: closest sentences by multilingual embeddings; names, numbers, dates, negation and opposite words "
@@ -200,7 +200,7 @@ class ClaimChecker:
         self._parts: dict[int, Parts] = {}
         self._mentioned: dict[tuple[str, ...], bool] = {}
         self._paragraph_names: dict[int, set[str]] = {}
-        self._terms = [set(terms(s.text)) for s in indexed.sentences]
+        self._terms = indexed.sentence_terms
         self._sentence_lemmas: dict[int, set[str]] = {}
         self._numbers: set[float] | None = None
 

@@ -90,7 +90,7 @@ def rank(
             continue
         hit = by_paragraph[sent.paragraph]
         dense = float(sims[i])
-        score = float(ranking[i]) + PARAGRAPH_WEIGHT * hit.score + OVERLAP_WEIGHT * term_overlap(query_terms, set(terms(sent.text)))
+        score = float(ranking[i]) + PARAGRAPH_WEIGHT * hit.score + OVERLAP_WEIGHT * term_overlap(query_terms, indexed.sentence_terms[i])
         confidence = similarity_confidence(dense, hit)
         scored.append(Evidence(sent, score, confidence))
     scored.sort(key=lambda e: e.score, reverse=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from assistant.llm import make_chat_model
 from assistant.service import Assistant
 from index.article import Article, ArticleError, article_from_bytes, slug
-from index.embeddings import load_embedder
+from index.embeddings import embedder_for
 from index.library import DEFAULT_ID, ArticleLibrary
 from index.readers import ARTICLE_SUFFIXES
 from index.store import VectorStore, chroma_client
@@ -33,14 +33,7 @@ class AssistantPool:
     def __init__(self, settings: Settings | None = None, keep: int = 8) -> None:
         self.settings = settings or Settings()
         self.model = make_chat_model(self.settings)  # None for the offline default; a bad setting fails before the model loads
-        self.embedder = load_embedder(
-            self.settings.embedding_model,
-            self.settings.models_dir,
-            self.settings.torch_threads,
-            self.settings.query_cache,
-            self.settings.index_threads,
-            self.settings.engine,
-        )
+        self.embedder = embedder_for(self.settings)
         store_dir = self.settings.resolved_store_dir
         client = chroma_client(store_dir, self.settings.chroma_host, self.settings.chroma_port)
         self.store = VectorStore(client, self.embedder, None if self.settings.chroma_host else store_dir / "locks", store_dir / "words")

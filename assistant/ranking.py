@@ -20,7 +20,7 @@ from assistant.answer_type import AnswerKind, sentence_kinds, wanted_kind
 from assistant.retrieval import Hit
 from index.embeddings import WordVectors
 from index.store import IndexedArticle
-from index.text import key_terms, term_overlap, terms
+from index.text import key_terms, term_overlap
 
 # Alignment: a question word counts as covered by a sentence word at or above this cosine
 # (translations sit at about 0.85-0.95, unrelated words at 0.65-0.80).
@@ -109,7 +109,7 @@ class ArticleProfile:
         self.language = indexed.article.meta.language
         self.hub = indexed.similarity.hubness
         self.kinds = [sentence_kinds(s.text, self.language) for s in indexed.sentences]
-        self.terms = [set(terms(s.text)) for s in indexed.sentences]
+        self.terms = indexed.sentence_terms
         self.by_paragraph: dict[int, list[int]] = {}
         for i, s in enumerate(indexed.sentences):
             self.by_paragraph.setdefault(s.paragraph, []).append(i)

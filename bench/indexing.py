@@ -25,13 +25,13 @@ from bench.xquad import XQUAD, as_article, load
 
 
 def one_run(store_dir: Path) -> dict:
-    from index.embeddings import load_embedder
+    from index.embeddings import embedder_for
     from index.store import VectorStore, chroma_client
     from settings import Settings
 
     settings = Settings(store_dir=store_dir)
     article = as_article(load("ru"))
-    embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
+    embedder = embedder_for(settings)
     store = VectorStore(chroma_client(store_dir), embedder)
     started = time.perf_counter()
     indexed = store.index(article)

@@ -48,12 +48,12 @@ def as_article(paragraphs: list[dict]):
 
 def build(paragraphs: list[dict], store_dir: Path):
     from assistant.retrieval import Retriever
-    from index.embeddings import load_embedder
+    from index.embeddings import embedder_for
     from index.store import VectorStore, chroma_client
     from settings import Settings
 
     settings = Settings(store_dir=store_dir)
-    embedder = load_embedder(settings.embedding_model, settings.models_dir)
+    embedder = embedder_for(settings)
     article = as_article(paragraphs)
     store = VectorStore(chroma_client(store_dir), embedder, words_dir=store_dir / "words")
     indexed = store.with_words(store.index(article))

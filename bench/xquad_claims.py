@@ -360,11 +360,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=None, help="only the first N XQuAD articles (quick runs)")
     parser.add_argument("--no-fit", action="store_true", help="report with the shipped thresholds on every fold")
     args = parser.parse_args()
-    from index.embeddings import load_embedder
+    from index.embeddings import embedder_for
     from settings import Settings
 
     settings = Settings()
-    real = load_embedder(settings.embedding_model, settings.models_dir)
+    real = embedder_for(settings)
     print(f"machine: {machine()}")
     names = [f.name for f in fields(type(__import__("assistant.claims", fromlist=["x"]).DEFAULT_THRESHOLDS))]
     print(f"thresholds: {', '.join(names)}")

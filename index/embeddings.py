@@ -13,11 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from index.engines import Engine, mean_pooled
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 DEFAULT_MODEL = "default"
 # A batch is padded to its longest text: a 4,000-character question must not make every short
@@ -60,9 +64,9 @@ class Embedder(Embeddings):
     """One loaded model, shared by every article and request in the process.
 
     Under load most of a question's CPU is the query's forward pass, done one at a time. Queries
-    that arrive while the model is busy are encoded together in the next pass (in a batch of eight
-    each costs about half of what it costs alone), and recent queries are remembered: many people
-    ask the page's example questions."""
+    that arrive while the model is busy are encoded together in the next pass (in float32 a batch
+    of eight costs about half per query; the int8 engine runs each text alone, at about a third of
+    float32's cost), and recent queries are remembered: many people ask the page's example questions."""
 
     def __init__(self, engine: Engine, model_id: str, threads: int = 1, cache: int = 2048, index_threads: int | None = None) -> None:
         self._engine = engine
@@ -276,3 +280,11 @@ def load_embedder(
     if engine.vectors_id:  # int8 vectors are not float32's: an index of one is never read with the other
         model_id = f"{model_id}:{engine.vectors_id}"
     return Embedder(engine, model_id, threads, cache, index_threads)
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder these settings ask for (model, engine, threads, cache): one place, so a benchmark
+    measures what the app runs."""
+    return load_embedder(
+        settings.embedding_model, settings.models_dir, settings.torch_threads, settings.query_cache, settings.index_threads, settings.engine
+    )

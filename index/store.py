@@ -23,6 +23,7 @@ import numpy as np
 from index.article import Article, quotable_sentences
 from index.embeddings import Embedder, WordVectors
 from index.similarity import Similarity
+from index.text import terms
 
 log = logging.getLogger(__name__)
 ADD_BATCH = 1000  # rows per Chroma write (a server caps one request at a few thousand)
@@ -55,6 +56,11 @@ class IndexedArticle:
     @cached_property
     def similarity(self) -> Similarity:
         return Similarity(self.sentence_vectors, self.paragraph_vectors)
+
+    @cached_property
+    def sentence_terms(self) -> list[set[str]]:
+        """Each sentence's lexical terms (`index.text.terms`), made once, not per question."""
+        return [set(terms(s.text)) for s in self.sentences]
 
 
 def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from index.article import DEFAULT_ARTICLE, article_from_bytes, load_article
-from index.embeddings import load_embedder
+from index.embeddings import embedder_for
 from index.store import VectorStore, chroma_client
 
 
 @pytest.fixture(scope="module", params=["embedded", "server"])
 def store(request, settings, tmp_path_factory, chroma_servers):
     """Every test runs against the embedded store and against a real `chroma run` server."""
-    embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
+    embedder = embedder_for(settings)
     if request.param == "embedded":
         return VectorStore(chroma_client(tmp_path_factory.mktemp("chroma")), embedder)
     return VectorStore(chroma_client(Path("unused"), "127.0.0.1", chroma_servers()), embedder)
@@ -73,7 +73,7 @@ def test_search_works_after_a_collection_is_deleted_and_rebuilt_in_the_same_proc
 def test_word_vectors_are_kept_beside_the_store_and_made_again_when_damaged(settings, tmp_path, caplog):
     """Word vectors (for word-level alignment) are derived data: a file that does not match the
     sentences, or cannot be read, is replaced, never trusted."""
-    embedder = load_embedder(settings.embedding_model, settings.models_dir, settings.torch_threads)
+    embedder = embedder_for(settings)
     store = VectorStore(chroma_client(tmp_path / "chroma"), embedder, words_dir=tmp_path / "words")
     article = article_from_bytes(b"Title\n\nThe council met in Lviv on Monday. It approved the budget.\n", "w.txt", "w")
     first = store.with_words(store.index(article))
