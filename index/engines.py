@@ -40,7 +40,7 @@ def mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 class OnnxEngine:
     """The exported layers in ONNX Runtime, the word table memory mapped, the tokenizer from its file.
-    One session per thread count: ONNX Runtime fixes a session's threads when it is made.
+    One session per graph and thread count: ONNX Runtime fixes a session's threads when it is made.
 
     The int8 graph (`quantized`) scales each run's activations by that run's largest value, so a
     text in a batch would get a vector that depends on its neighbours and their padding. It runs
@@ -88,7 +88,7 @@ class OnnxEngine:
     def lengths(self, texts: list[str], prompt: str) -> list[int]:
         return [sum(e.attention_mask) for e in self._encode(texts, prompt)]
 
-    def feed(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
+    def _feed(self, ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
         """The graph's inputs for token ids (texts x tokens) and their mask."""
         return {"inputs_embeds": np.ascontiguousarray(self._table[ids], dtype=np.float32), "attention_mask": mask}
 
@@ -96,13 +96,13 @@ class OnnxEngine:
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         if not self.quantized or exact:
-            return self._session(threads, self._float_graph).run(None, self.feed(ids, mask))[0], mask
+            return self._session(threads, self._float_graph).run(None, self._feed(ids, mask))[0], mask
         real = mask.sum(axis=1)
         session = self._session(1)
 
         def alone(i: int) -> np.ndarray:
             n = int(real[i])
-            return session.run(None, self.feed(ids[i : i + 1, :n], mask[i : i + 1, :n]))[0][0]
+            return session.run(None, self._feed(ids[i : i + 1, :n], mask[i : i + 1, :n]))[0][0]
 
         if threads > 1 and len(ids) > 1:
             rows = list(self._pool(threads).map(alone, range(len(ids))))
