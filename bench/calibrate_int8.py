@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ LANGUAGES = ("de", "es", "el", "tr")
 
 
 def calibration_texts() -> list[str]:
+    """Paragraphs and questions with their e5 prompts: both kinds of text the model embeds."""
     texts = []
     for lang in LANGUAGES:
         data = json.loads((XQUAD / f"xquad.{lang}.json").read_text(encoding="utf-8"))["data"]
@@ -56,7 +58,7 @@ def main() -> int:
         write_float32(Path(name), Path(tmp))
         table = np.load(Path(tmp) / WORD_TABLE, mmap_mode="r")
 
-        def feeds():
+        def feeds() -> Iterator[dict[str, np.ndarray]]:
             for text in texts:
                 ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
                 yield {"inputs_embeds": np.ascontiguousarray(table[ids], dtype=np.float32), "attention_mask": np.ones_like(ids)}

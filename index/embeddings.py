@@ -5,6 +5,7 @@ embeds on its side (its default function downloads a model). What runs the model
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import threading
@@ -22,6 +23,8 @@ from index.engines import Engine, mean_pooled
 
 if TYPE_CHECKING:
     from settings import Settings
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "default"
 # A batch is padded to its longest text: a 4,000-character question must not make every short
@@ -146,7 +149,9 @@ class Embedder(Embeddings):
                     self._cache.popitem(last=False)
 
     def encode_words(self, texts: list[str], kind: str = "passage", batch_size: int = 16) -> list[WordVectors]:
-        """Word vectors from the same forward pass a text's embedding comes from (with its e5 prompt)."""
+        """Word vectors and the text's embedding (with its e5 prompt). Word vectors always come from
+        float32 (`Engine.tokens`); the embedding from the same pass, except for an engine whose
+        vectors differ from float32 (int8): then from its own pass, the one the index was built by."""
         prompt = self._passage_prompt if kind == "passage" else self._query_prompt
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         results: dict[int, WordVectors] = {}
@@ -154,14 +159,14 @@ class Embedder(Embeddings):
             for start in range(0, len(order), batch_size):
                 chunk = [texts[i] for i in order[start : start + batch_size]]
                 tokens, mask, offsets = self._engine.tokens(chunk, prompt)
-                pooled = mean_pooled(tokens, mask)
+                pooled = self._engine.embed(chunk, prompt) if self._engine.vectors_id else mean_pooled(tokens, mask)
                 for j, text in enumerate(chunk):
                     words = _pool_words(text, len(prompt), tokens[j], offsets[j])
                     results[order[start + j]] = WordVectors(words.text, words.spans, words.vectors, pooled[j].astype(np.float32))
         return [results[i] for i in range(len(texts))]
 
     def encode_question(self, text: str) -> WordVectors:
-        """A question's embedding and word vectors from one forward pass; recent ones are remembered."""
+        """A question's embedding and word vectors (`encode_words`); recent ones are remembered."""
         with self._waiting_lock:
             hit = self._words_cache.get(text)
             if hit is not None:
@@ -258,14 +263,17 @@ def _folder_fingerprint(path: Path) -> str:
 
 
 def load_engine(spec: str, name: str, runtime: str = "onnx", threads: int = 1) -> Engine:
-    """ONNX Runtime for the default model (exported once beside it): int8 weights by default,
-    float32 with `ARTICLE_CHAT_ENGINE=onnx-float32`; torch for any other model or when asked for
+    """ONNX Runtime for the default model (exported once beside it): int8 weights by default (on a
+    CPU with VNNI, else float32), float32 with `ARTICLE_CHAT_ENGINE=onnx-float32`; torch for any other model or when asked for
     (`ARTICLE_CHAT_ENGINE=torch`). Float32 in either runtime gives sentence-transformers' vectors."""
     if runtime in ("onnx", "onnx-float32") and spec in ("", DEFAULT_MODEL):
-        from index.engines import OnnxEngine
+        from index.engines import OnnxEngine, int8_kernels_measured
         from index.onnx_export import export
 
-        return OnnxEngine(Path(name), export(Path(name)), quantized=runtime == "onnx")
+        quantized = runtime == "onnx" and int8_kernels_measured()
+        if runtime == "onnx" and not quantized:
+            log.info("This CPU has no VNNI: the embedding model runs in float32, not int8.")
+        return OnnxEngine(Path(name), export(Path(name)), quantized=quantized)
     from index.engines import TorchEngine
 
     return TorchEngine(name, threads)

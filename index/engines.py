@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
@@ -27,8 +28,18 @@ class Engine(Protocol):
     def embed(self, texts: list[str], prompt: str, threads: int) -> np.ndarray: ...
 
     def tokens(self, texts: list[str], prompt: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Token vectors (texts x tokens x dim), the mask of real tokens, character offsets into prompt + text."""
+        """Float32 token vectors (texts x tokens x dim), the mask of real tokens, character offsets into prompt + text."""
         ...
+
+
+def int8_kernels_measured() -> bool:
+    """The int8 graph runs only on CPUs with VNNI (AVX-512 VNNI or AVX-VNNI), where it was measured:
+    on plain AVX2, ONNX Runtime's documentation warns that its u8 x s8 products can saturate."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"\b(avx512_vnni|avx_vnni)\b", flags) is not None
 
 
 def mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -70,7 +81,8 @@ class OnnxEngine:
         self._tokenizer.enable_truncation(self.max_length)
         pad = self._tokenizer.token_to_id("<pad>")
         self._tokenizer.enable_padding(pad_id=1 if pad is None else pad, pad_token="<pad>")
-        self._session(1)  # made now, not on the first question
+        self._session(1)  # made now, not on the first question; the float32 one for word vectors (claim
+        # checks, the learned answerer) on first use: about 90 MB that plain answers never need
 
     def _session(self, threads: int, graph: str | None = None):
         graph = graph or self._graph

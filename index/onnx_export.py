@@ -42,9 +42,9 @@ def is_ready(model_dir: Path) -> bool:
     """The export exists and was made from this model folder by this exporter."""
     try:
         marker = json.loads((onnx_folder(model_dir) / MARKER_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return marker == _fingerprint(model_dir)
+    except (OSError, ValueError):  # no export yet, or no activation measurements to key one by
         return False
-    return marker == _fingerprint(model_dir)
 
 
 def export(model_dir: Path) -> Path:

@@ -11,7 +11,7 @@ import onnxruntime
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from index.quantize import activations_digest, activations_file, calibrate, quantize
+from index.quantize import activations_digest, activations_file, calibrate, quantize, smooth
 
 
 def _graph(path: Path, rng: np.random.Generator) -> None:
@@ -55,6 +55,19 @@ def test_calibration_records_each_products_largest_input_per_channel(tmp_path):
     assert np.allclose(peaks["second"], hidden.max(axis=0), rtol=1e-5)
 
 
+def test_smoothing_alone_keeps_the_float32_outputs(tmp_path):
+    """Channels divided, weight rows multiplied by the same factors: a product that does not change."""
+    rng = np.random.default_rng(3)
+    _graph(tmp_path / "g.onnx", rng)
+    peaks = calibrate(tmp_path / "g.onnx", ({"x": _inputs(rng, 8)} for _ in range(4)))
+    onnx.save(smooth(onnx.load(str(tmp_path / "g.onnx")), peaks), str(tmp_path / "smoothed.onnx"))
+    x = _inputs(rng, 20)
+    exact, smoothed = _run(tmp_path / "g.onnx", x), _run(tmp_path / "smoothed.onnx", x)
+    assert np.allclose(smoothed, exact, rtol=1e-5, atol=1e-4 * np.abs(exact).max())
+    weights = {w.name: numpy_helper.to_array(w) for w in onnx.load(str(tmp_path / "smoothed.onnx")).graph.initializer}
+    assert not np.allclose(weights["w1"], numpy_helper.to_array(onnx.load(str(tmp_path / "g.onnx")).graph.initializer[0]))
+
+
 def test_smoothed_int8_graph_keeps_the_outputs(tmp_path):
     rng = np.random.default_rng(1)
     _graph(tmp_path / "g.onnx", rng)
@@ -85,3 +98,15 @@ def test_the_shipped_measurements_cover_the_default_models_products():
         assert sum(n.startswith("Attention_") for n in names) == 12
         assert all(measured[n].ndim == 1 and (measured[n] > 0).all() for n in names)
     assert len(activations_digest()) == 16
+
+
+def test_new_measurements_make_a_new_export(settings, monkeypatch):
+    """The measurements' digest keys the export: changed, the prepared folder is no longer ready."""
+    from index.embeddings import resolve_model
+    from index.onnx_export import export, is_ready
+
+    name, _ = resolve_model(settings.embedding_model, settings.models_dir)
+    export(Path(name))
+    assert is_ready(Path(name))
+    monkeypatch.setattr("index.quantize.activations_digest", lambda: "0" * 16)
+    assert not is_ready(Path(name))
