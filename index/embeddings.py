@@ -11,7 +11,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,9 +149,7 @@ class Embedder(Embeddings):
                     self._cache.popitem(last=False)
 
     def encode_words(self, texts: list[str], kind: str = "passage", batch_size: int = 16) -> list[WordVectors]:
-        """Word vectors and the text's embedding (with its e5 prompt). Word vectors always come from
-        float32 (`Engine.tokens`); the embedding from the same pass, except for an engine whose
-        vectors differ from float32 (int8): then from its own pass, the one the index was built by."""
+        """Word vectors from float32 (`Engine.tokens`, with the e5 prompt) and the embedding of that pass."""
         prompt = self._passage_prompt if kind == "passage" else self._query_prompt
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         results: dict[int, WordVectors] = {}
@@ -159,20 +157,23 @@ class Embedder(Embeddings):
             for start in range(0, len(order), batch_size):
                 chunk = [texts[i] for i in order[start : start + batch_size]]
                 tokens, mask, offsets = self._engine.tokens(chunk, prompt)
-                pooled = self._engine.embed(chunk, prompt) if self._engine.vectors_id else mean_pooled(tokens, mask)
+                pooled = mean_pooled(tokens, mask)
                 for j, text in enumerate(chunk):
                     words = _pool_words(text, len(prompt), tokens[j], offsets[j])
                     results[order[start + j]] = WordVectors(words.text, words.spans, words.vectors, pooled[j].astype(np.float32))
         return [results[i] for i in range(len(texts))]
 
     def encode_question(self, text: str) -> WordVectors:
-        """A question's embedding and word vectors (`encode_words`); recent ones are remembered."""
+        """A question's word vectors (`encode_words`) and the embedding the index is searched with;
+        recent ones are remembered."""
         with self._waiting_lock:
             hit = self._words_cache.get(text)
             if hit is not None:
                 self._words_cache.move_to_end(text)
                 return hit
         words = self.encode_words([text], "query")[0]
+        if self._engine.vectors_id:  # int8: not the float32 pass's embedding, the one retrieval uses (and caches)
+            words = replace(words, embedding=self.encode_queries([text])[0])
         if self._cache_size:
             with self._waiting_lock:
                 self._words_cache[text] = words

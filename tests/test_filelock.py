@@ -18,13 +18,19 @@ def _hold(lock_dir: str, held: str, seconds: float) -> None:
         Path(held).write_text(f"{Path(held).read_text()} {time.time()}")
 
 
-def test_a_second_process_waits_until_the_first_has_built(tmp_path):
+def _holder(tmp_path, seconds: float):
+    """A child process that has taken the lock (its "held" file is written) and keeps it `seconds`."""
     held = tmp_path / "held"
-    child = multiprocessing.get_context("fork").Process(target=_hold, args=(str(tmp_path / "locks"), str(held), 0.5))
+    child = multiprocessing.get_context("fork").Process(target=_hold, args=(str(tmp_path / "locks"), str(held), seconds))
     child.start()
     deadline = time.time() + 30
     while not held.exists() and time.time() < deadline:
         time.sleep(0.01)
+    return child, held
+
+
+def test_a_second_process_waits_until_the_first_has_built(tmp_path):
+    child, held = _holder(tmp_path, 0.5)
     with build_lock(tmp_path / "locks", "article-x"):
         entered = time.time()
     child.join(30)
@@ -34,12 +40,7 @@ def test_a_second_process_waits_until_the_first_has_built(tmp_path):
 
 
 def test_a_killed_builder_does_not_leave_the_lock_held(tmp_path):
-    held = tmp_path / "held"
-    child = multiprocessing.get_context("fork").Process(target=_hold, args=(str(tmp_path / "locks"), str(held), 60))
-    child.start()
-    deadline = time.time() + 30
-    while not held.exists() and time.time() < deadline:
-        time.sleep(0.01)
+    child, _ = _holder(tmp_path, 60)
     child.kill()
     child.join(30)
     start = time.perf_counter()
