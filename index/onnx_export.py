@@ -19,7 +19,7 @@ from typing import Any
 
 from index.model_prep import MARKER_NAME as MODEL_MARKER
 
-EXPORTER_VERSION = 3  # 2: attention, GELU and layer norms fused; 3: an int8 copy beside the float32 graph
+EXPORTER_VERSION = 4  # 2: attention, GELU and layer norms fused; 3: an int8 copy beside the float32 graph; 4: outlier channels in float32, tokens scaled one by one
 MARKER_NAME = "onnx-export.json"
 GRAPH = "layers.onnx"
 GRAPH_INT8 = "layers-int8.onnx"  # what answers and indexing run by default (`index.quantize`)
@@ -31,11 +31,21 @@ def onnx_folder(model_dir: Path) -> Path:
 
 
 def _fingerprint(model_dir: Path) -> dict[str, Any]:
-    from index.quantize import ALPHA, activations_digest
+    from index.quantize import ALPHA, ATTENTION_ALPHA, OUTLIERS, PER_TOKEN, activations_digest
 
     marker = model_dir / MODEL_MARKER
     source = json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else {}
-    return {"exporter_version": EXPORTER_VERSION, "model": source, "int8": {"alpha": ALPHA, "activations": activations_digest()}}
+    return {
+        "exporter_version": EXPORTER_VERSION,
+        "model": source,
+        "int8": {
+            "alpha": ALPHA,
+            "attention_alpha": ATTENTION_ALPHA,
+            "outliers": OUTLIERS,
+            "per_token": PER_TOKEN,
+            "activations": activations_digest(),
+        },
+    }
 
 
 def is_ready(model_dir: Path) -> bool:

@@ -11,7 +11,7 @@ import onnxruntime
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from index.quantize import activations_digest, activations_file, calibrate, quantize, smooth
+from index.quantize import OUTLIERS, activations_digest, activations_file, calibrate, quantize, smooth
 
 
 def _graph(path: Path, rng: np.random.Generator) -> None:
@@ -73,14 +73,48 @@ def test_smoothed_int8_graph_keeps_the_outputs(tmp_path):
     _graph(tmp_path / "g.onnx", rng)
     peaks = calibrate(tmp_path / "g.onnx", ({"x": _inputs(rng, 8)} for _ in range(4)))
     quantize(tmp_path / "g.onnx", tmp_path / "int8.onnx", peaks)
-    nodes = onnx.load(str(tmp_path / "int8.onnx")).graph.node
+    model = onnx.load(str(tmp_path / "int8.onnx"))
+    nodes = model.graph.node
     assert sum(n.name.startswith("Smoothing_") for n in nodes) == 2  # both products smoothed
-    assert "MatMulInteger" in {n.op_type for n in nodes} and "MatMul" not in {n.op_type for n in nodes}  # and integer
+    assert sum(n.op_type == "MatMulInteger" for n in nodes) == 2  # and integer
+    # what stays float32: only each product's few outlier channels
+    weights = {w.name: numpy_helper.to_array(w) for w in model.graph.initializer}
+    floats = [n for n in nodes if n.op_type == "MatMul"]
+    assert [n.name for n in floats] == ["Outliers_0", "Outliers_1"]
+    assert all(weights[n.input[1]].shape[0] == OUTLIERS for n in floats)
     x = _inputs(rng, 20)
+    x[5] = 0.0  # a row of zeros keeps its scale's floor: no division by zero
     exact, ours = _run(tmp_path / "g.onnx", x), _run(tmp_path / "int8.onnx", x)
-    cos = (exact * ours).sum(axis=1) / np.linalg.norm(exact, axis=1) / np.linalg.norm(ours, axis=1)
+    assert np.isfinite(ours).all()
+    rows = np.linalg.norm(exact, axis=1) > 0
+    cos = (exact * ours).sum(axis=1)[rows] / np.linalg.norm(exact, axis=1)[rows] / np.linalg.norm(ours, axis=1)[rows]
     assert cos.min() > 0.999
+    assert np.allclose(ours[~rows], 0.0, atol=1e-6)
     assert not (tmp_path / "int8-smoothed.onnx").exists()
+
+
+def test_outlier_channels_and_token_scales_each_bring_int8_closer(tmp_path):
+    """Channel 3 runs 50 times larger and a few tokens 20 times: either rewrite alone beats plain
+    smoothing, and both together beat either."""
+    rng = np.random.default_rng(4)
+    _graph(tmp_path / "g.onnx", rng)
+
+    def loud(n: int) -> np.ndarray:
+        x = _inputs(rng, n)
+        x[:: max(1, n // 3)] *= 20
+        return x
+
+    peaks = calibrate(tmp_path / "g.onnx", ({"x": loud(12)} for _ in range(4)))
+    x = loud(60)
+    exact = _run(tmp_path / "g.onnx", x)
+    error = {}
+    for outliers, per_token in ((0, False), (1, False), (0, True), (1, True)):
+        out = tmp_path / f"int8-{outliers}-{per_token}.onnx"
+        quantize(tmp_path / "g.onnx", out, peaks, outliers=outliers, per_token=per_token)
+        error[outliers, per_token] = float(np.linalg.norm(_run(out, x) - exact) / np.linalg.norm(exact))
+    plain = error[0, False]
+    assert error[1, False] < plain and error[0, True] < plain
+    assert error[1, True] < min(error[1, False], error[0, True])
 
 
 def test_a_product_without_measurements_is_refused(tmp_path):
