@@ -2,7 +2,7 @@
 answer-sentence accuracy, and the refusal trade-off on questions whose article is not indexed.
 
 Reads ../shared/data/xquad/ (never copied into the repository); skips cleanly without it.
-Run: .venv/bin/python bench/xquad.py [--limit N]"""
+Run: .venv/bin/python bench/xquad.py [--limit N] [--dump results.jsonl]"""
 
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ def evaluate(embedder, indexed, retriever, questions: list[tuple[str, int, str]]
     r1 = r5 = mrr = sent_ok = 0
     lat = []
     confidences = []
+    per_question = []
     for (q, gold, answer), v in zip(questions, vecs, strict=True):
         t = time.perf_counter()
         hits = retriever.retrieve(q, v, max(k, 10))
@@ -79,9 +80,19 @@ def evaluate(embedder, indexed, retriever, questions: list[tuple[str, int, str]]
             r5 += 1
         if gold in ranks:
             mrr += 1 / (ranks.index(gold) + 1)
-        if any(e.sentence.paragraph == gold and answer in e.sentence.text for e in ev):
-            sent_ok += 1
+        sentence_right = any(e.sentence.paragraph == gold and answer in e.sentence.text for e in ev)
+        sent_ok += sentence_right
         confidences.append(ev[0].confidence if ev else 0.0)
+        per_question.append(
+            {
+                "question": q,
+                "paragraph": gold,
+                "top": ranks[0] if ranks else None,
+                "sentence_right": sentence_right,
+                "evidence": [e.sentence.paragraph for e in ev],
+                "confidence": ev[0].confidence if ev else 0.0,
+            }
+        )
     n = len(questions)
     return {
         "n": n,
@@ -91,12 +102,14 @@ def evaluate(embedder, indexed, retriever, questions: list[tuple[str, int, str]]
         "sentence_acc": sent_ok / n,
         "median_ms": 1000 * float(np.median(lat)),
         "confidences": confidences,
+        "per_question": per_question,
     }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=0, help="questions per language (0 = all)")
+    ap.add_argument("--dump", type=Path, help="write each question's result here (JSON Lines), to pair two runs")
     args = ap.parse_args()
     if not XQUAD.exists():
         print(f"skipped: {XQUAD} not found")
@@ -112,6 +125,7 @@ def main() -> int:
     print(
         f"indexed (or loaded from the bench store) {len(ru)} Russian paragraphs ({len(indexed.sentences)} sentences) in {time.perf_counter() - t:.1f} s"
     )
+    dumped = []
     for lang, source in (("ru", ru), ("en", en)):
         qs = [(q, i + 1, ru[i]["qas"][j][1]) for i, p in enumerate(source) for j, (q, _) in enumerate(p["qas"])]
         if args.limit:
@@ -121,6 +135,9 @@ def main() -> int:
             f"{lang}->ru  n={m['n']}  recall@1 {m['recall@1']:.3f}  recall@5 {m['recall@5']:.3f}  MRR {m['mrr']:.3f}  "
             f"answer-sentence {m['sentence_acc']:.3f}  median {m['median_ms']:.1f} ms/question (retrieve+select)"
         )
+        dumped += [{"lang": lang, **row} for row in m["per_question"]]
+    if args.dump:
+        args.dump.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in dumped), encoding="utf-8")
     return 0
 
 
