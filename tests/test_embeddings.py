@@ -24,7 +24,7 @@ QUESTIONS = [
 ]
 
 
-INT8_COSINE = 0.993  # the int8 engine's vectors against float32 (measured: 0.9956 at worst, the empty query)
+INT8_COSINE = 0.998  # the int8 engine's vectors against float32 (measured: 0.9992 at worst, the empty query; 0.9956 with smoothing alone)
 
 
 @pytest.fixture(scope="module", params=["onnx", "onnx-float32", "torch"])
