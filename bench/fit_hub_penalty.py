@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.xquad import XQUAD, build, evaluate, load
+from bench.xquad import XQUAD, build, evaluate, load, questions
 
 FIT_ARTICLES = 24  # XQuAD articles 0-23 fit, 24-47 held out (as for the fusion weight)
 
@@ -34,19 +34,15 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}; engine {Settings().engine}")
     embedder, indexed, retriever = build(ru, Settings().cache_dir / "bench-store")
 
-    def questions(source: list[dict], fit: bool) -> list[tuple[str, int, str]]:
-        return [
-            (q, i + 1, ru[i]["qas"][j][1])
-            for i, p in enumerate(source)
-            for j, (q, _) in enumerate(p["qas"])
-            if (ru[i]["article"] < FIT_ARTICLES) == fit
-        ]
-
+    halves = {
+        fit: [questions(ru, source, lambda article, fit=fit: (article < FIT_ARTICLES) == fit) for source in (ru, en)]
+        for fit in (True, False)
+    }
     for value in args.grid:
         extractive.HUB_PENALTY = value
         cells = []
-        for fit in (True, False):
-            scores = [evaluate(embedder, indexed, retriever, questions(source, fit))["sentence_acc"] for source in (ru, en)]
+        for fit, asked in halves.items():
+            scores = [evaluate(embedder, indexed, retriever, qs)["sentence_acc"] for qs in asked]
             cells.append(f"{'fit' if fit else 'held out'}: ru {scores[0]:.3f} en {scores[1]:.3f} (sum {sum(scores):.3f})")
         print(f"HUB_PENALTY {value:.2f}  " + "   ".join(cells), flush=True)
     return 0

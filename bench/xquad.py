@@ -46,6 +46,12 @@ def as_article(paragraphs: list[dict]):
     )
 
 
+def questions(ru: list[dict], source: list[dict], keep=lambda article: True) -> list[tuple[str, int, str]]:
+    """`source`'s questions (ru's or a translation's) with their paragraph number and the Russian
+    answer span, for the articles `keep` accepts."""
+    return [(q, i + 1, ru[i]["qas"][j][1]) for i, p in enumerate(source) if keep(ru[i]["article"]) for j, (q, _) in enumerate(p["qas"])]
+
+
 def build(paragraphs: list[dict], store_dir: Path):
     from assistant.retrieval import Retriever
     from index.embeddings import embedder_for
@@ -127,7 +133,7 @@ def main() -> int:
     )
     dumped = []
     for lang, source in (("ru", ru), ("en", en)):
-        qs = [(q, i + 1, ru[i]["qas"][j][1]) for i, p in enumerate(source) for j, (q, _) in enumerate(p["qas"])]
+        qs = questions(ru, source)
         if args.limit:
             qs = qs[:: max(1, len(qs) // args.limit)][: args.limit]
         m = evaluate(embedder, indexed, retriever, qs)
