@@ -31,6 +31,8 @@ def onnx_folder(model_dir: Path) -> Path:
 
 
 def _fingerprint(model_dir: Path) -> dict[str, Any]:
+    import onnxruntime
+
     from index.quantize import ALPHA, ATTENTION_ALPHA, OUTLIERS, PER_TOKEN, activations_digest
 
     marker = model_dir / MODEL_MARKER
@@ -44,6 +46,7 @@ def _fingerprint(model_dir: Path) -> dict[str, Any]:
             "outliers": OUTLIERS,
             "per_token": PER_TOKEN,
             "activations": activations_digest(),
+            "onnxruntime": onnxruntime.__version__,  # its optimizer fuses and its quantizer writes the graphs
         },
     }
 

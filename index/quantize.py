@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import onnx
 
 # How much of the range moves into the weights, for MatMuls (whose largest channels leave int8 too)
-# and for the fused Attentions (which keep all theirs): of 0.5-0.9 and 0.8-0.9, these kept the
+# and for the fused Attentions (which keep all theirs): of 0.5-0.8 and 0.8-0.9, these kept the
 # vectors closest to float32 on Romanian questions and Vietnamese paragraphs (docs/benchmarks.md).
 ALPHA = 0.6
 ATTENTION_ALPHA = 0.8
@@ -129,30 +129,32 @@ def smooth(
         before = [make_node("Mul", [source, f"smoothing_{k}"], [f"smoothed_{k}"], name=f"Smoothing_{k}")]
         after = []
         node.input[0] = f"smoothed_{k}"
+        int8_output = product  # what the int8 product, un-scaled, finally writes
         if split and outliers > 0:
             keep = np.sort(np.argsort(-peak, kind="stable")[:outliers]).astype(np.int64)
             inverse[keep] = 0.0
             smoothed_weight[keep] = 0.0
             channels = constant(keep, f"outlier_channels_{k}")
             rows = constant(weight[keep].astype(np.float32), f"outlier_weight_{k}")
-            node.output[0] = f"int8_part_{k}"
+            int8_output = f"int8_part_{k}"
             after += [
                 make_node("Gather", [source, channels], [f"outlier_input_{k}"], axis=-1, name=f"OutlierGather_{k}"),
                 make_node("MatMul", [f"outlier_input_{k}", rows], [f"outlier_part_{k}"], name=f"Outliers_{k}"),
-                make_node("Add", [node.output[0], f"outlier_part_{k}"], [product], name=f"OutlierAdd_{k}"),
+                make_node("Add", [int8_output, f"outlier_part_{k}"], [product], name=f"OutlierAdd_{k}"),
             ]
+        node.output[0] = int8_output
         if split and per_token:
             eps = constant(np.array(1e-6, np.float32), f"row_floor_{k}")
             before += [
                 make_node("Abs", [f"smoothed_{k}"], [f"row_abs_{k}"], name=f"RowAbs_{k}"),
+                # axes as an attribute: opset 17, as `onnx_export` writes the graph
                 make_node("ReduceMax", [f"row_abs_{k}"], [f"row_peak_{k}"], axes=[-1], keepdims=1, name=f"RowPeak_{k}"),
                 make_node("Max", [f"row_peak_{k}", eps], [f"row_scale_{k}"], name=f"RowFloor_{k}"),
                 make_node("Div", [f"smoothed_{k}", f"row_scale_{k}"], [f"rows_scaled_{k}"], name=f"RowScale_{k}"),
             ]
-            node.input[0] = f"rows_scaled_{k}"
-            scaled_out = node.output[0]
-            node.output[0] = f"rows_product_{k}"
-            after.insert(0, make_node("Mul", [node.output[0], f"row_scale_{k}"], [scaled_out], name=f"RowUnscale_{k}"))
+            node.input[0], node.output[0] = f"rows_scaled_{k}", f"rows_product_{k}"
+            # un-scaled first: the outlier Add, if any, reads its output
+            after.insert(0, make_node("Mul", [f"rows_product_{k}", f"row_scale_{k}"], [int8_output], name=f"RowUnscale_{k}"))
         constant(inverse, f"smoothing_{k}")
         weights[node.input[1]].CopyFrom(numpy_helper.from_array(smoothed_weight, node.input[1]))
         _insert(model, node, before, after)
@@ -161,7 +163,8 @@ def smooth(
 
 def quantize(graph: Path, out: Path, activations: dict[str, np.ndarray], **options) -> None:
     """The smoothed graph with int8 weights (one scale per output channel) and int8 activations
-    computed per run by ONNX Runtime; `options` go to `smooth`."""
+    computed per run by ONNX Runtime, but for the float32 `Outliers_k` products; `options` go to
+    `smooth`."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 

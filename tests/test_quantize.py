@@ -55,8 +55,9 @@ def test_calibration_records_each_products_largest_input_per_channel(tmp_path):
     assert np.allclose(peaks["second"], hidden.max(axis=0), rtol=1e-5)
 
 
-def test_smoothing_alone_keeps_the_float32_outputs(tmp_path):
-    """Channels divided, weight rows multiplied by the same factors: a product that does not change."""
+def test_the_rewrites_alone_keep_the_float32_outputs(tmp_path):
+    """Channels divided and weight rows multiplied by the same factors, the loudest channels in a
+    product of their own, each token divided by its peak and multiplied back: the same outputs."""
     rng = np.random.default_rng(3)
     _graph(tmp_path / "g.onnx", rng)
     peaks = calibrate(tmp_path / "g.onnx", ({"x": _inputs(rng, 8)} for _ in range(4)))
