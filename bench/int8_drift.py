@@ -35,23 +35,17 @@ def main() -> int:
     if not all((XQUAD / f"xquad.{lang}.json").exists() for lang in ("ro", "vi")):
         print(f"skipped: XQuAD ro/vi not found under {XQUAD}")
         return 0
-    from index.embeddings import resolve_model
-    from index.engines import OnnxEngine
-    from index.onnx_export import export
+    from index.embeddings import Embedder, load_engine, resolve_model
     from settings import Settings
 
-    name, _ = resolve_model(Settings().embedding_model, Settings().models_dir)
-    folder = export(Path(name))
+    settings = Settings()
+    name, model_id = resolve_model(settings.embedding_model, settings.models_dir)
     questions, paragraphs = texts()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
-    exact, int8 = OnnxEngine(Path(name), folder, quantized=False), OnnxEngine(Path(name), folder, quantized=True)
-
-    def embed(engine: OnnxEngine, batch: list[str], prompt: str) -> np.ndarray:
-        return np.concatenate([engine.embed(batch[i : i + 16], prompt) for i in range(0, len(batch), 16)])
-
+    exact, int8 = (Embedder(load_engine(settings.embedding_model, name, e), model_id, cache=0) for e in ("onnx-float32", "onnx"))
     drift = [
-        1 - (embed(int8, b, prompt) * embed(exact, b, prompt)).sum(axis=1)
-        for b, prompt in ((questions, "query: "), (paragraphs, "passage: "))
+        1 - (int8.encode_queries(questions) * exact.encode_queries(questions)).sum(axis=1),
+        1 - (int8.encode_passages(paragraphs) * exact.encode_passages(paragraphs)).sum(axis=1),
     ]
     print(
         f"int8 against float32, mean 1 - cosine: Romanian questions {drift[0].mean():.2e} (n={len(questions)}), "
