@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script (`make bench`), bench.latency must still import
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = [
     "--headless",
