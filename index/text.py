@@ -234,11 +234,31 @@ def detect_language(text: str) -> str:
     if cyr == 0 and lat == 0:
         return "other"
     first = re.search(r"[^\W\d_]", raw)
-    if cyr < lat and not (cyr and first and "\u0400" <= first.group() <= "\u04ff"):
+    starts_cyrillic = bool(cyr and first and "\u0400" <= first.group() <= "\u04ff")
+    cyr_words, lat_words = _script_words(text)
+    if cyr_words or lat_words:  # the question's own words decide, not the letters of a long name
+        cyr, lat = cyr_words, lat_words
+    if cyr < lat and not starts_cyrillic:
         return "en"
     uk, ru = uk_ru_evidence(text)
     # Ukrainian writes і/ї/є where Russian has и/е, so Cyrillic text with no Ukrainian cue is Russian.
     return "uk" if uk > ru else "ru"
+
+
+_SCRIPT_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _script_words(text: str) -> tuple[int, int]:
+    """Cyrillic and Latin words, leaving out capitalised ones after the first (names, mostly:
+    "What did Оксана Левадна say?" is English by its words, though most of its letters are Cyrillic)."""
+    cyr = lat = 0
+    for k, m in enumerate(_SCRIPT_WORD.finditer(unicodedata.normalize("NFKC", text)[:2000])):
+        word = m.group()
+        if k and word[0].isupper():
+            continue
+        cyr += "\u0400" <= word[0].lower() <= "\u04ff"
+        lat += "a" <= word[0].lower() <= "z"
+    return cyr, lat
 
 
 def uk_ru_evidence(text: str) -> tuple[int, int]:

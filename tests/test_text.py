@@ -216,12 +216,7 @@ def test_detect_language(text, language):
     assert detect_language(text) == language
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: detect_language counts letters, so an English question quoting a Cyrillic name longer "
-    "than its English words is taken as Ukrainian/Russian and answered in that language",
-)
-@pytest.mark.parametrize("text", ["What did Оксана Левадна say?", "Who is Коваленко?"])
+@pytest.mark.parametrize("text", ["What did Оксана Левадна say?", "Who is Коваленко?", "Why did Петро Порошенко and Юлія Тимошенко meet?"])
 def test_an_english_question_with_a_long_cyrillic_name_is_english(text):
     assert detect_language(text) == "en"
 
