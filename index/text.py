@@ -77,9 +77,15 @@ _FOLD = str.maketrans(
 )
 
 
+# Latin digraphs read as the one Cyrillic letter they transliterate, before the letters are
+# mapped one by one: otherwise Latin "h" becomes "kh" inside them ("Shevchuk" -> "skhevkhuk").
+_LATIN_DIGRAPHS = re.compile(r"shch|sh|ch|zh|kh")
+_DIGRAPH_LETTER = {"shch": "щ", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х"}
+
+
 def fold(word: str) -> str:
     """A script-blind key for lexical matching only (never shown, never quoted)."""
-    key = word.translate(_FOLD)
+    key = _LATIN_DIGRAPHS.sub(lambda m: _DIGRAPH_LETTER[m.group()], word).translate(_FOLD)
     return key.replace("kkh", "kh").replace("tskh", "ch").replace("shkh", "sh")
 
 
