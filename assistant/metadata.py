@@ -10,14 +10,14 @@ from index.article import Article, Paragraph
 _INTENTS = {
     "published": re.compile(
         r"\b(when|what date|date)\b.*\b(publish|post|writt|releas)|\bpublication date\b|\bdate of (the )?publication\b|"
-        r"\bwhen did (it|the (article|story|piece|report)|this (article|story|piece|report))\s+(come out|appear)|"
+        r"\bwhen did (it|(the|this) (article|story|piece))\s+(come out|appear)|"
         r"коли.*(опублік|вийшл|написан|надрук)|дата (публікації|статті)|"
         r"когда.*(опублик|вышл|написан)|дата (публикации|статьи)",
         re.I,
     ),
     "source": re.compile(
         r"\b(source|who (wrote|published|reported)|which (outlet|newspaper|publication))\b|"
-        r"\bauthors? of (the|this) (article|story|piece|report|text)\b|\bwho is the author\W*$|"
+        r"\bauthors? of (the|this) (article|story|piece|text)\b|\bwho is the author\W*$|"
         r"джерел|хто (написав|опублікував)|яке видання|автор(ом|и)? (статті|матеріалу|тексту)|хто автор\W*$|"
         r"источник|кто (написал|опубликовал)|какое издание|автор(ом|ы)? (статьи|материала|текста)|кто автор\W*$",
         re.I,

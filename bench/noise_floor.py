@@ -42,19 +42,15 @@ def patch(seed: int, drift: float) -> None:
     from index.engines import OnnxEngine
 
     init, embed = OnnxEngine.__init__, OnnxEngine.embed
-    state: dict[str, float] = {}
 
     def noisy_init(self, model_dir, export_dir, quantized: bool = True) -> None:
         init(self, model_dir, export_dir, quantized=False)
-        if "sigma" not in state:
-            state["sigma"] = float(np.sqrt(2.0 * drift / self.dim))
-            print(
-                f"noise floor: seed {seed}, drift {drift:g}, sigma {state['sigma']:.5f} ({self.dim} dimensions), float32 graph", flush=True
-            )
+        self.noise_sigma = float(np.sqrt(2.0 * drift / self.dim))
         self.vectors_id = f"noise-{seed}-{drift:g}"
+        print(f"noise floor: seed {seed}, drift {drift:g}, sigma {self.noise_sigma:.5f} ({self.dim} dimensions), float32 graph", flush=True)
 
     def noisy_embed(self, texts: list[str], prompt: str, threads: int = 1) -> np.ndarray:
-        return noisy(embed(self, texts, prompt, threads), texts, prompt, seed, state["sigma"])
+        return noisy(embed(self, texts, prompt, threads), texts, prompt, seed, self.noise_sigma)
 
     OnnxEngine.__init__ = noisy_init
     OnnxEngine.embed = noisy_embed

@@ -7,7 +7,8 @@ the other three folds only. Russian and English questions are trained on and rep
 training data (never reported). Measured with the int8 vectors (ninth-session export), held out:
 ru+en gives answer sentence 0.806 / 0.717 (ru / en) and answer-removed refused 0.789 / 0.809;
 with the extra languages 0.794 / 0.721 and 0.763 / 0.799. So the shipped model is ru+en, fitted
-on all folds; the news set and the default article (`bench/answers.py`) are data it never saw. Reads ../shared/data/xquad/ (never copied); skips cleanly without it."""
+on all folds; the news set and the default article (`bench/answers.py`) are data it never saw.
+Reads ../shared/data/xquad/ (never copied); skips cleanly without it."""
 
 from __future__ import annotations
 

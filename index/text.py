@@ -234,17 +234,11 @@ def detect_language(text: str) -> str:
     has and by the words only one of the two dictionaries (pymorphy3's uk and ru) knows:
     "Яке населення" is Ukrainian though it has no і/ї/є/ґ. Names in Latin letters inside a
     Cyrillic question do not make it English."""
-    raw = unicodedata.normalize("NFKC", text).lower()
-    cyr = sum(1 for c in raw if "\u0400" <= c <= "\u04ff")
-    lat = sum(1 for c in raw if "a" <= c <= "z")
+    cyr, lat = _script_words(text)  # the question's own words decide, not the letters of a long name
     if cyr == 0 and lat == 0:
         return "other"
-    first = re.search(r"[^\W\d_]", raw)
-    starts_cyrillic = bool(cyr and first and "\u0400" <= first.group() <= "\u04ff")
-    cyr_words, lat_words = _script_words(text)
-    if cyr_words or lat_words:  # the question's own words decide, not the letters of a long name
-        cyr, lat = cyr_words, lat_words
-    if cyr < lat and not starts_cyrillic:
+    first = re.search(r"[^\W\d_]", unicodedata.normalize("NFKC", text))
+    if cyr < lat and not (first and "\u0400" <= first.group().lower() <= "\u04ff"):
         return "en"
     uk, ru = uk_ru_evidence(text)
     # Ukrainian writes і/ї/є where Russian has и/е, so Cyrillic text with no Ukrainian cue is Russian.
