@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense e5 search through Chroma, fused with BM25 over the same paragraphs.
+"""Hybrid retrieval: dense e5 search over the vectors stored in Chroma, fused with BM25 over the same paragraphs.
 
 The weights were chosen on XQuAD and the development questions (see docs/benchmarks.md)."""
 

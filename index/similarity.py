@@ -32,6 +32,14 @@ class Similarity:
     def to_paragraph(self, number: int, query: np.ndarray) -> float:
         return float(self._paragraphs[number - 1] @ query)
 
+    def top_paragraphs(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k paragraphs most similar to the query, best first, as (number, similarity)."""
+        scores = self._paragraphs @ query
+        k = min(k, len(scores))
+        best = np.argpartition(-scores, k - 1)[:k] if k else np.zeros(0, dtype=int)
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(int(i) + 1, float(scores[i])) for i in best]
+
     def between_sentences(self, a: int, b: int) -> float:
         return float(self._sentences[a] @ self._sentences[b])
 
