@@ -143,3 +143,15 @@ def test_word_alignment_with_no_words_is_an_empty_grid_of_the_right_shape():
     assert word_alignment(none, words).shape == (0, 2)
     assert word_alignment(words, none).shape == (2, 0)
     assert word_alignment(none, none).shape == (0, 0)
+
+
+def test_top_paragraphs_are_the_k_most_similar_best_first_numbered_from_one():
+    paragraphs = _rows([1, 0, 0], [0.6, 0.8, 0], [0, 1, 0], [0, 0, 1])
+    similarity = Similarity(np.zeros((0, 3), dtype=np.float32), paragraphs)
+    query = np.array([0, 1, 0], dtype=np.float32)
+    top = similarity.top_paragraphs(query, 2)
+    assert [n for n, _ in top] == [3, 2]
+    assert [s for _, s in top] == pytest.approx([1.0, 0.8])
+    assert [n for n, _ in similarity.top_paragraphs(query, 10)][:2] == [3, 2]
+    assert len(similarity.top_paragraphs(query, 10)) == 4
+    assert similarity.top_paragraphs(query, 0) == []

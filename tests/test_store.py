@@ -50,12 +50,16 @@ def test_incomplete_collection_is_rebuilt(store, caplog):
     assert "incomplete" in caplog.text
 
 
-def test_dense_search_goes_through_chroma(store):
+def test_dense_search_agrees_with_chromas_own_query(store):
+    """Search runs over the vectors read from Chroma; Chroma's own query must rank them the same."""
     indexed = store.index(load_article(DEFAULT_ARTICLE))
     vector = store.embedder.encode_queries(["Макрон Париж"])[0]
-    hits = store.search(indexed, vector, 3)
+    hits = store.search(indexed, vector, 5)
     assert hits[0][0] == 9
-    assert all(-1.0 <= s <= 1.0 for _, s in hits)
+    col = store.client.get_collection(indexed.collection_name)
+    got = col.query(query_embeddings=[vector.tolist()], n_results=5, where={"type": "paragraph"}, include=["metadatas", "distances"])
+    assert [n for n, _ in hits] == [m["paragraph"] for m in got["metadatas"][0]]
+    assert [s for _, s in hits] == pytest.approx([1.0 - d for d in got["distances"][0]], abs=1e-4)
 
 
 def test_search_works_after_a_collection_is_deleted_and_rebuilt_in_the_same_process(store):
