@@ -1,5 +1,5 @@
-"""Embeddings with e5's `query: ` / `passage: ` prompts, as a LangChain `Embeddings` so Chroma never
-embeds on its side (its default function downloads a model). What runs the model is an engine
+"""Embeddings with e5's `query: ` / `passage: ` prompts. We embed everything ourselves and hand Chroma
+the vectors: its default embedding function downloads a model. What runs the model is an engine
 (`index.engines`): ONNX Runtime for the prepared default model, torch for any other."""
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from index.engines import Engine, mean_pooled
 
@@ -63,7 +62,7 @@ class _Waiting:
     done: bool = False
 
 
-class Embedder(Embeddings):
+class Embedder:
     """One loaded model, shared by every article and request in the process.
 
     Under load most of a question's CPU is the query's forward pass, done one at a time. Queries
@@ -199,12 +198,6 @@ class Embedder(Embeddings):
             if progress is not None:
                 progress(done, len(texts))
         return out
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.encode_passages(list(texts)).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.encode_queries([text])[0].tolist()
 
 
 def _token_batches(lengths: list[int], budget: int = INDEX_BATCH_TOKENS, most: int = 64) -> list[list[int]]:

@@ -35,10 +35,7 @@ class Similarity:
     def top_paragraphs(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The k paragraphs most similar to the query, best first, as (number, similarity)."""
         scores = self._paragraphs @ query
-        k = min(k, len(scores))
-        best = np.argpartition(-scores, k - 1)[:k] if k else np.zeros(0, dtype=int)
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(int(i) + 1, float(scores[i])) for i in best]
+        return [(int(i) + 1, float(scores[i])) for i in np.argsort(-scores, kind="stable")[:k]]
 
     def between_sentences(self, a: int, b: int) -> float:
         return float(self._sentences[a] @ self._sentences[b])
