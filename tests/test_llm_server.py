@@ -7,6 +7,7 @@ body; the client must notice and ask again without streaming."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -136,3 +137,13 @@ def test_in_process_gguf_model_is_an_adversary_the_verifier_holds_off(gguf_assis
         if result.backend == "extractive":
             assert "quoting the article instead" in result.note
     assert said > 0  # it did say things, and they were withheld
+
+
+def test_in_process_model_runs_one_thread_per_core(settings, llm_url):
+    """llama.cpp's own default is 4 threads, which spin against each other on a 2-core laptop."""
+    from assistant.pool import AssistantPool
+
+    model = AssistantPool(settings.model_copy(update={"backend": "llamacpp", "llm_model": str(settings.models_dir / MODEL)})).model
+    model.invoke("Kazakhstan is", stop=[" "])
+    context = model.generator._ctx
+    assert (context.n_threads(), context.n_threads_batch()) == (len(os.sched_getaffinity(0)),) * 2
