@@ -116,12 +116,58 @@ def test_second_prepare_is_a_no_op(model_dir: Path) -> None:
 
 
 def test_racing_processes_share_one_folder(tmp_path: Path) -> None:
+    """Two real processes converting into one new folder (`make model` in two terminals)."""
     target = tmp_path / "models" / DEFAULT_MODEL_NAME
-    cmd = [sys.executable, "-m", "index.model_prep", "--target", str(target)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from index.model_prep import prepare_e5_model; print(prepare_e5_model(sys.argv[1]))",
+        str(target),
+    ]
     procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=300)[0].strip() for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
-    exported = onnx_folder(target.resolve())
-    assert outputs == [f"{target.resolve()}\n{exported}"] * 2  # the model, then its ONNX export
-    assert (target / MARKER_NAME).is_file() and is_ready(target.resolve())
-    assert sorted(p.name for p in target.parent.iterdir()) == [DEFAULT_MODEL_NAME, exported.name]  # no half-written folder left
+    assert outputs == [str(target.resolve())] * 2
+    assert (target / MARKER_NAME).is_file()
+    assert [p.name for p in target.parent.iterdir()] == [DEFAULT_MODEL_NAME]  # no half-written folder left
+
+
+def test_racing_exports_share_one_folder(tmp_path: Path, monkeypatch) -> None:
+    """Two exports of one model folder at once; the writer is faked (a slow one-file export),
+    since what is under test is the rename into place, not the graphs `make model` builds."""
+    import threading
+
+    from index import onnx_export
+
+    model = tmp_path / DEFAULT_MODEL_NAME
+    model.mkdir()
+    (model / MARKER_NAME).write_text('{"model": 1}', encoding="utf-8")
+    both_writing = threading.Barrier(2)
+
+    def slow_write(model_dir: Path, out: Path) -> None:
+        (out / onnx_export.GRAPH).write_bytes(b"graph")
+        both_writing.wait(timeout=30)
+
+    monkeypatch.setattr(onnx_export, "_write", slow_write)
+    results: list[Path] = []
+    racers = [threading.Thread(target=lambda: results.append(onnx_export.export(model))) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=60)
+    assert results == [onnx_folder(model)] * 2 and is_ready(model)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [DEFAULT_MODEL_NAME, onnx_folder(model).name]
+    assert [p.name for p in onnx_folder(model).iterdir()] in (
+        [onnx_export.GRAPH, onnx_export.MARKER_NAME],
+        [onnx_export.MARKER_NAME, onnx_export.GRAPH],
+    )
+
+
+def test_command_prints_the_model_then_its_export(model_dir: Path) -> None:
+    before = snapshot(onnx_folder(model_dir))
+    result = subprocess.run(
+        [sys.executable, "-m", "index.model_prep", "--target", str(model_dir)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(model_dir), str(onnx_folder(model_dir))]
+    assert is_ready(model_dir) and snapshot(onnx_folder(model_dir)) == before  # up to date: nothing rewritten
