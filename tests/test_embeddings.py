@@ -5,6 +5,7 @@ float32 engines give sentence-transformers' own `encode()`, the int8 one stays c
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 
@@ -27,18 +28,25 @@ QUESTIONS = [
 INT8_COSINE = 0.998  # the int8 engine's vectors against float32 (measured: 0.9992 at worst, the empty query; 0.9956 with smoothing alone)
 
 
+@pytest.fixture(scope="module")
+def engines(settings):
+    """Each engine loaded once for the module (torch's takes ~20 s on 2 cores); tests that break
+    an engine's calls do it through monkeypatch, which puts them back."""
+    name, _ = resolve_model(settings.embedding_model, settings.models_dir)
+    return functools.cache(lambda runtime: load_engine(settings.embedding_model, name, runtime))
+
+
 @pytest.fixture(scope="module", params=["onnx", "onnx-float32", "torch"])
-def embedder(settings, request) -> Embedder:
-    """Its own instance (the real model): these tests count and break its calls."""
-    name, model_id = resolve_model(settings.embedding_model, settings.models_dir)
-    return Embedder(load_engine(settings.embedding_model, name, request.param), model_id, threads=1, cache=4)
+def embedder(settings, engines, request) -> Embedder:
+    """Its own instance on the real model: these tests count and break its calls."""
+    _, model_id = resolve_model(settings.embedding_model, settings.models_dir)
+    return Embedder(engines(request.param), model_id, threads=1, cache=4)
 
 
 @pytest.fixture(scope="module")
-def sentence_transformer(settings):
+def sentence_transformer(engines):
     """sentence-transformers' own model and `encode()`: what both engines must give."""
-    name, _ = resolve_model(settings.embedding_model, settings.models_dir)
-    return TorchEngine(name).model
+    return engines("torch").model
 
 
 @pytest.fixture
@@ -181,15 +189,27 @@ def _agree(ours: np.ndarray, theirs: np.ndarray, quantized: bool) -> bool:
     return np.allclose(ours, theirs, atol=1e-5)
 
 
-def test_each_engine_gives_what_sentence_transformers_encode_gives(embedder, sentence_transformer):
+@pytest.fixture(scope="module")
+def reference(sentence_transformer):
+    """sentence-transformers' own `encode()` of some texts, once for the three engines."""
+
+    @functools.cache
+    def encode(texts: tuple[str, ...], prompt: str) -> np.ndarray:
+        return sentence_transformer.encode(list(texts), prompt=prompt, normalize_embeddings=True, convert_to_numpy=True)
+
+    return encode
+
+
+def test_each_engine_gives_what_sentence_transformers_encode_gives(embedder, reference):
+    """Short texts of uneven length in one batch (padding), and texts past the 512-token limit
+    (cut the same way), each in a pass of its own as the embedder runs them."""
     quantized = bool(embedder._engine.vectors_id)
-    texts = [*QUESTIONS, "", "Токаєв " * 600, "Мер\u00a0міста заявив: «Міст відкриють 1 травня».\nДругий рядок."]
+    texts = (*QUESTIONS, "", "Мер\u00a0міста заявив: «Міст відкриють 1 травня».\nДругий рядок.")
     for prompt in (embedder._query_prompt, embedder._passage_prompt):
-        ours = embedder._forward(texts, prompt)
-        theirs = sentence_transformer.encode(texts, prompt=prompt, normalize_embeddings=True, convert_to_numpy=True)
-        assert _agree(ours, theirs, quantized)
-    long = embedder.encode_passages(["Довгий абзац " * 400])  # past the 512-token limit: cut the same way
-    assert _agree(long, sentence_transformer.encode(["passage: " + "Довгий абзац " * 400], normalize_embeddings=True), quantized)
+        for batch in (texts, ("Токаєв " * 600,)):
+            assert _agree(embedder._forward(list(batch), prompt), reference(batch, prompt), quantized)
+    long = "Довгий абзац " * 400
+    assert _agree(embedder.encode_passages([long]), reference((long,), embedder._passage_prompt), quantized)
 
 
 def test_a_text_gets_the_same_vector_alone_and_in_any_batch(embedder):
@@ -212,13 +232,11 @@ def test_int8_vectors_key_their_own_index(settings):
     assert int8.model_id.startswith(float32.model_id + ":onnx-int8-")
 
 
-def test_the_engines_give_the_same_word_vectors(settings):
+def test_the_engines_give_the_same_word_vectors(settings, engines):
     """Word vectors (claim checks, the learned answerer) come from token vectors and their offsets."""
-    name, model_id = resolve_model(settings.embedding_model, settings.models_dir)
+    _, model_id = resolve_model(settings.embedding_model, settings.models_dir)
     texts = [*QUESTIONS, "Мер\u00a0міста Оксана Левадна-Ткач сказала: «Міст через Сулу відкриють 1 травня»."]
-    int8, onnx, torch_ = (
-        Embedder(load_engine(settings.embedding_model, name, e), model_id, cache=0) for e in ("onnx", "onnx-float32", "torch")
-    )
+    int8, onnx, torch_ = (Embedder(engines(e), model_id, cache=0) for e in ("onnx", "onnx-float32", "torch"))
     for a, b, c in zip(onnx.encode_words(texts), torch_.encode_words(texts), int8.encode_words(texts), strict=True):
         assert a.spans == b.spans == c.spans
         assert np.allclose(a.vectors, b.vectors, atol=1e-5) and np.allclose(a.embedding, b.embedding, atol=1e-5)
