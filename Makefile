@@ -24,10 +24,14 @@ $(BIN)/python:
 $(BIN)/uv: $(BIN)/python
 	$(BIN)/pip install --quiet uv
 
-# torch first, with pip: pip's own configuration here takes the CPU build from local disk instead
-# of a multi-GB CUDA build; uv then keeps that torch.
+# torch first. pip's own configuration here points (find-links) at the CPU build on local disk, not
+# a multi-GB CUDA build: uv installs that wheel in ~10 s where pip took 36 s. Without it, pip and
+# its configuration choose. uv then keeps that torch.
+TORCH_VERSION := 2.13.0
+TORCH_LINKS := $(shell $(PY) -m pip config list 2>/dev/null | sed -n "s/^.*find-links='\([^' ]*\).*/\1/p" | head -1)
+TORCH_WHEEL := $(firstword $(wildcard $(TORCH_LINKS)/torch-$(TORCH_VERSION)+cpu-*.whl))
 install: $(BIN)/uv
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(if $(TORCH_WHEEL),$(BIN)/uv pip install --quiet --python $(BIN)/python $(TORCH_WHEEL) ||) $(BIN)/pip install --quiet torch==$(TORCH_VERSION)
 	$(call INSTALL,-e .)
 
 install-test: install browser
