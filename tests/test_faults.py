@@ -49,31 +49,42 @@ def _embedded(out: dict) -> bool:
     return any(0.1 < f < 1.0 for f in out["steps"])
 
 
-def test_index_survives_a_restart_without_embedding_again(tmp_path):
-    first, _ = _run(tmp_path)
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory) -> Path:
+    """One store indexed (and asked) in a fresh process; each test restarts on a copy of it."""
+    store = tmp_path_factory.mktemp("indexed")
+    first, _ = _run(store)
     assert _embedded(first) and first["paragraph"] == 3
-    again, stderr = _run(tmp_path)
+    return store
+
+
+@pytest.fixture
+def store(indexed, tmp_path) -> Path:
+    shutil.copytree(indexed, tmp_path / "store")
+    return tmp_path / "store"
+
+
+def test_index_survives_a_restart_without_embedding_again(store):
+    again, stderr = _run(store)
     assert again["steps"] == [0.05, 1.0]  # read, ready: nothing embedded
     assert again["paragraph"] == 3
     assert "WARNING" not in stderr
 
 
-def test_deleted_index_is_rebuilt_with_a_warning(tmp_path):
-    _run(tmp_path)
-    shutil.rmtree(tmp_path / "chroma")
-    out, stderr = _run(tmp_path)
+def test_deleted_index_is_rebuilt_with_a_warning(store):
+    shutil.rmtree(store / "chroma")
+    out, stderr = _run(store)
     assert "is missing (deleted, or the embedding model changed); building it again" in stderr
     assert _embedded(out) and out["paragraph"] == 3
 
 
-def test_damaged_index_is_set_aside_and_rebuilt_with_a_warning(tmp_path):
-    _run(tmp_path)
-    (tmp_path / "chroma" / "chroma.sqlite3").write_bytes(os.urandom(4096))
-    out, stderr = _run(tmp_path)
+def test_damaged_index_is_set_aside_and_rebuilt_with_a_warning(store):
+    (store / "chroma" / "chroma.sqlite3").write_bytes(os.urandom(4096))
+    out, stderr = _run(store)
     assert "cannot be read" in stderr and "building a new one" in stderr
-    assert list(tmp_path.glob("chroma.damaged-*"))  # kept for a look, not deleted
+    assert list(store.glob("chroma.damaged-*"))  # kept for a look, not deleted
     assert _embedded(out) and out["paragraph"] == 3
-    again, stderr = _run(tmp_path)
+    again, stderr = _run(store)
     assert again["steps"] == [0.05, 1.0] and "WARNING" not in stderr
 
 
