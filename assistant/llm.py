@@ -32,7 +32,7 @@ def make_chat_model(settings: Settings) -> BaseLanguageModel | None:
     if not settings.llm_model:
         raise LLMUnavailable(f"The {backend} backend needs a model name: --llm-model NAME (ARTICLE_CHAT_LLM_MODEL).")
     if backend == "llamacpp":
-        return _gguf(Path(settings.llm_model).expanduser())
+        return _gguf(Path(settings.llm_model).expanduser(), settings.llm_threads or len(os.sched_getaffinity(0)))
     if backend == "openai":
         from langchain_openai import ChatOpenAI
 
@@ -54,7 +54,7 @@ def make_chat_model(settings: Settings) -> BaseLanguageModel | None:
     )
 
 
-def _gguf(path: Path) -> BaseLanguageModel:
+def _gguf(path: Path, threads: int) -> BaseLanguageModel:
     """A local GGUF file, run in this process: no server, no network."""
     try:
         from cyllama.integrations.langchain import CyllamaLLM
@@ -63,19 +63,19 @@ def _gguf(path: Path) -> BaseLanguageModel:
     if not path.is_file():
         raise LLMUnavailable(f"No GGUF file at {path}: give its path with --llm-model.")
     model = CyllamaLLM(model_path=str(path), temperature=0.0, max_tokens=GGUF_MAX_TOKENS, n_ctx=GGUF_CONTEXT)
-    _one_thread_per_core(model.generator)
+    _set_threads(model.generator, threads)
     return model
 
 
-def _one_thread_per_core(core) -> None:
-    """llama.cpp starts 4 threads whatever the machine; on 2 cores they spin against each other
-    (100 tokens from Gemma-3-270M: 22 s with 4 threads, 11 s with 2; cyllama has no setting for it)."""
-    cores = len(os.sched_getaffinity(0))
+def _set_threads(core, threads: int) -> None:
+    """llama.cpp starts 4 threads whatever the machine, and cyllama has no setting for it. Its
+    threads wait by spinning: on 2 idle cores 100 tokens from Gemma-3-270M took 22 s with 4 threads,
+    11 s with 2, 17 s with 1; with the other core busy, 2 spin against the load (`LLM_THREADS=1`)."""
     make_context = core._ensure_context
 
     def with_threads(prompt_length, config):
         context = make_context(prompt_length, config)
-        context.set_n_threads(cores, cores)
+        context.set_n_threads(threads, threads)
         return context
 
     core._ensure_context = with_threads
