@@ -6,6 +6,7 @@ nothing here runs, or reaches the network, for the offline default."""
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,28 +63,40 @@ def _gguf(path: Path, threads: int) -> BaseLanguageModel:
         raise LLMUnavailable("The llamacpp backend runs GGUF files with cyllama: pip install -e '.[llamacpp]'.") from exc
     if not path.is_file():
         raise LLMUnavailable(f"No GGUF file at {path}: give its path with --llm-model.")
-    model = CyllamaLLM(model_path=str(path), temperature=0.0, max_tokens=GGUF_MAX_TOKENS, n_ctx=GGUF_CONTEXT)
-    _set_threads(model.generator, threads)
-    return model
+    threaded = _with_threads(CyllamaLLM)
+    return threaded(model_path=str(path), temperature=0.0, max_tokens=GGUF_MAX_TOKENS, n_ctx=GGUF_CONTEXT, n_threads=threads)
 
 
-def _set_threads(core, threads: int) -> None:
+@functools.cache
+def _with_threads(base: type) -> type:
     """llama.cpp starts 4 threads whatever the machine, and cyllama has no setting for it. Its
     threads wait by spinning: on 2 idle cores 100 tokens from Gemma-3-270M took 22 s with 4 threads,
-    11 s with 2, 17 s with 1; with the other core busy, 2 spin against the load (`LLM_THREADS=1`)."""
-    make_context = core._ensure_context
+    11 s with 2, 17 s with 1; with the other core busy, 2 spin against the load
+    (`ARTICLE_CHAT_LLM_THREADS=1`). The model still loads on first use, as cyllama's does."""
 
-    def with_threads(prompt_length, config):
-        context = make_context(prompt_length, config)
-        context.set_n_threads(threads, threads)
-        return context
+    class ThreadedCyllamaLLM(base):
+        n_threads: int
 
-    core._ensure_context = with_threads
+        @property
+        def generator(self):
+            if self._generator is None:
+                core = super().generator
+                make_context = core._ensure_context
+
+                def with_threads(prompt_length, config):
+                    context = make_context(prompt_length, config)
+                    context.set_n_threads(self.n_threads, self.n_threads)
+                    return context
+
+                core._ensure_context = with_threads
+            return super().generator
+
+    return ThreadedCyllamaLLM
 
 
 def is_in_process(model: BaseLanguageModel) -> bool:
     """One llama.cpp context serves one request at a time."""
-    return model.__class__.__name__ == "CyllamaLLM"
+    return any(cls.__name__ == "CyllamaLLM" for cls in type(model).__mro__)
 
 
 def model_label(settings: Settings) -> str:
