@@ -113,6 +113,17 @@ def test_mcp_exposes_the_same_ask_tool(web_url):
     assert "[¶9]" in text and "Парижі" in text
 
 
+def test_queue_positions_go_out_on_a_clock_not_per_answer(settings, pool):
+    """Gradio's "auto" sends every waiting visitor a message each time an answer starts (about 13
+    per answer under `bench/load.py`'s 100 sessions); the page sends them once a second instead."""
+    import ui
+    from web.app import QUEUE_STATUS_SECONDS
+
+    queue = ui.build(settings, pool)._queue
+    assert queue.live_updates is False
+    assert queue.update_intervals == QUEUE_STATUS_SECONDS == 1.0
+
+
 def test_concurrent_sessions_each_get_their_own_answers(web_url, assistant, monkeypatch):
     """Twenty people at once, each with a different question or history: the questions share the
     model's forward passes, and every session must still get exactly the answer it would get alone."""

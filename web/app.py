@@ -29,6 +29,7 @@ BROWSER_LANGUAGES_JS = "(current) => (navigator.languages || [navigator.language
 PAGE_JS = "(language, title) => { window.articleChatPage && window.articleChatPage(language, title); }"
 # The page's script needs a few of the interface's words (link names, the way back to the answer).
 SCRIPT_WORDS = ("para_label", "back_to_answer", "examples")
+QUEUE_STATUS_SECONDS = 1.0
 
 
 def build(settings: Settings | None = None, pool: AssistantPool | None = None) -> gr.Blocks:
@@ -43,7 +44,9 @@ def build(settings: Settings | None = None, pool: AssistantPool | None = None) -
         api = Api(pool, default.id)
         gr.api(api.ask, api_name="ask")
         gr.api(api.paragraphs, api_name="paragraphs")
-    demo.queue(default_concurrency_limit=settings.concurrency)
+    # Queue positions go out once a second, not to every waiting visitor each time an answer starts
+    # ("auto"): under load that was about 13 messages per answer for the server to send and clients to read.
+    demo.queue(default_concurrency_limit=settings.concurrency, status_update_rate=QUEUE_STATUS_SECONDS)
     return demo
 
 
