@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = 60.0
+    llm_max_tokens: int | None = Field(default=None, ge=1)  # longest reply in tokens; None: 400 in process, the server's own limit
     llm_threads: int | None = None  # llama.cpp threads for the in-process model; None: one per core
     chroma_host: str | None = None
     chroma_port: int = 8000

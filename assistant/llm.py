@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseLanguageModel
 
 GGUF_CONTEXT = 4096
-GGUF_MAX_TOKENS = 400
+GGUF_MAX_TOKENS = 400  # answers are at most 5 sentences; summaries and verdicts one
 
 
 class LLMUnavailable(RuntimeError):
@@ -33,7 +33,8 @@ def make_chat_model(settings: Settings) -> BaseLanguageModel | None:
     if not settings.llm_model:
         raise LLMUnavailable(f"The {backend} backend needs a model name: --llm-model NAME (ARTICLE_CHAT_LLM_MODEL).")
     if backend == "llamacpp":
-        return _gguf(Path(settings.llm_model).expanduser(), settings.llm_threads or len(os.sched_getaffinity(0)))
+        threads = settings.llm_threads or len(os.sched_getaffinity(0))
+        return _gguf(Path(settings.llm_model).expanduser(), threads, settings.llm_max_tokens or GGUF_MAX_TOKENS)
     if backend == "openai":
         from langchain_openai import ChatOpenAI
 
@@ -43,6 +44,7 @@ def make_chat_model(settings: Settings) -> BaseLanguageModel | None:
             api_key=settings.llm_api_key or "not-needed",  # local servers take any key
             temperature=0,
             timeout=settings.llm_timeout,
+            max_tokens=settings.llm_max_tokens,
             max_retries=0,  # a failing model falls back to quotes at once; retrying only delays that
         )
     from langchain_ollama import ChatOllama
@@ -51,11 +53,12 @@ def make_chat_model(settings: Settings) -> BaseLanguageModel | None:
         model=settings.llm_model,
         base_url=settings.llm_base_url or "http://127.0.0.1:11434",
         temperature=0,
+        num_predict=settings.llm_max_tokens,
         client_kwargs={"timeout": settings.llm_timeout},
     )
 
 
-def _gguf(path: Path, threads: int) -> BaseLanguageModel:
+def _gguf(path: Path, threads: int, max_tokens: int) -> BaseLanguageModel:
     """A local GGUF file, run in this process: no server, no network."""
     try:
         from cyllama.integrations.langchain import CyllamaLLM
@@ -64,7 +67,7 @@ def _gguf(path: Path, threads: int) -> BaseLanguageModel:
     if not path.is_file():
         raise LLMUnavailable(f"No GGUF file at {path}: give its path with --llm-model.")
     threaded = _with_threads(CyllamaLLM)
-    return threaded(model_path=str(path), temperature=0.0, max_tokens=GGUF_MAX_TOKENS, n_ctx=GGUF_CONTEXT, n_threads=threads)
+    return threaded(model_path=str(path), temperature=0.0, max_tokens=max_tokens, n_ctx=GGUF_CONTEXT, n_threads=threads)
 
 
 @functools.cache

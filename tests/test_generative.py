@@ -151,13 +151,16 @@ def test_an_unreachable_server_falls_back_at_once(assistant, backend):
 
 @pytest.fixture
 def bad_server():
-    """A loopback HTTP server that answers every request with an error or not in time."""
+    """A loopback HTTP server that answers every request with an error or not in time, and keeps
+    each request's JSON body."""
+    import json
     import threading
     import time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
+            self.server.requests.append(json.loads(self.rfile.read(int(self.headers["content-length"]))))
             if self.server.mode == "slow":
                 time.sleep(3)
             body = b'{"error": {"message": "model overloaded"}}' if self.server.mode == "500" else b"data: {not json\n\n"
@@ -177,10 +180,12 @@ def bad_server():
 
     def start(mode: str) -> str:
         server = Server(("127.0.0.1", 0), Handler)
-        server.mode = mode
+        server.mode, server.requests = mode, []
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/v1"
+
+    start.servers = servers
 
     yield start
     for server in servers:
@@ -198,6 +203,25 @@ def test_http_errors_timeouts_and_garbage_fall_back_to_quotes(assistant, bad_ser
     assert result.backend == "extractive" and "quoting the article instead" in result.note
     assert said in result.note
     assert result.citations
+
+
+@pytest.mark.parametrize(
+    ("backend", "limit"),
+    [
+        ("openai", lambda body: body.get("max_completion_tokens", body.get("max_tokens"))),
+        ("ollama", lambda body: body.get("options", {}).get("num_predict")),
+    ],
+)
+def test_the_reply_length_setting_reaches_the_servers_request(assistant, bad_server, backend, limit):
+    """Unset, the server keeps its own limit (a reasoning model may need more than an answer shows)."""
+    from assistant.llm import make_chat_model
+
+    base = bad_server("500").removesuffix("/v1" if backend == "ollama" else "")
+    for max_tokens in (64, None):
+        update = {"backend": backend, "llm_model": "m", "llm_base_url": base, "llm_timeout": 5, "llm_max_tokens": max_tokens}
+        settings = assistant.settings.model_copy(update=update)
+        Assistant(settings, assistant.embedder, assistant.store, assistant.indexed, make_chat_model(settings)).ask(QUESTION)
+        assert limit(bad_server.servers[-1].requests[-1]) == max_tokens
 
 
 def test_the_prompt_keeps_article_and_question_as_data(assistant):

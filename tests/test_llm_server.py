@@ -122,8 +122,10 @@ def gguf_assistant(settings, llm_url):
 
     gguf = settings.models_dir / MODEL  # assembled by the server fixture
     # One thread: the other workers of `make test` keep the cores busy, and llama.cpp's threads
-    # wait by spinning (2 threads took 122 s here against 30 s on idle cores).
-    return AssistantPool(settings.model_copy(update={"backend": "llamacpp", "llm_model": str(gguf), "llm_threads": 1})).get("default")
+    # wait by spinning (2 threads took 122 s here against 30 s on idle cores). 120 tokens, not 400:
+    # enough for it to write (and be held off), a third of the time.
+    update = {"backend": "llamacpp", "llm_model": str(gguf), "llm_threads": 1, "llm_max_tokens": 120}
+    return AssistantPool(settings.model_copy(update=update)).get("default")
 
 
 def test_in_process_gguf_model_is_an_adversary_the_verifier_holds_off(gguf_assistant):
@@ -145,9 +147,16 @@ def test_in_process_model_runs_one_thread_per_core_or_as_set(settings, llm_url):
     """llama.cpp's own default is 4 threads, which spin against each other on a 2-core laptop."""
     from assistant.pool import AssistantPool
 
-    for threads, expected in ((None, len(os.sched_getaffinity(0))), (1, 1)):
-        update = {"backend": "llamacpp", "llm_model": str(settings.models_dir / MODEL), "llm_threads": threads}
+    for threads, expected, max_tokens in ((None, len(os.sched_getaffinity(0)), None), (1, 1, 16)):
+        update = {
+            "backend": "llamacpp",
+            "llm_model": str(settings.models_dir / MODEL),
+            "llm_threads": threads,
+            "llm_max_tokens": max_tokens,
+        }
         model = AssistantPool(settings.model_copy(update=update)).model
-        model.invoke("Kazakhstan is", stop=[" "])
+        said = model.invoke("Kazakhstan is a country in", stop=["\n\n"])
         context = model.generator._ctx
         assert (context.n_threads(), context.n_threads_batch()) == (expected, expected)
+        if max_tokens:
+            assert len(model.generator.vocab.tokenize(said, add_special=False, parse_special=False)) <= max_tokens
