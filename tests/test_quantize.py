@@ -11,6 +11,7 @@ import onnxruntime
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
+from index.engines import int8_kernels_measured
 from index.quantize import OUTLIERS, activations_digest, activations_file, calibrate, quantize, smooth
 
 
@@ -94,6 +95,10 @@ def test_smoothed_int8_graph_keeps_the_outputs(tmp_path):
     assert not (tmp_path / "int8-smoothed.onnx").exists()
 
 
+@pytest.mark.skipif(
+    not int8_kernels_measured(),
+    reason="no VNNI: ONNX Runtime's u8 x s8 products may saturate, and the default engine runs float32 here",
+)
 def test_outlier_channels_and_token_scales_each_bring_int8_closer(tmp_path):
     """Channel 3 runs 50 times larger and a few tokens 20 times: either rewrite alone beats plain
     smoothing, and both together beat either."""
