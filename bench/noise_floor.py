@@ -43,8 +43,8 @@ def patch(seed: int, drift: float) -> None:
 
     init, embed = OnnxEngine.__init__, OnnxEngine.embed
 
-    def noisy_init(self, model_dir, export_dir, quantized: bool = True) -> None:
-        init(self, model_dir, export_dir, quantized=False)
+    def noisy_init(self, model_dir, export_dir, int8=None) -> None:
+        init(self, model_dir, export_dir, int8=None)
         self.noise_sigma = float(np.sqrt(2.0 * drift / self.dim))
         self.vectors_id = f"noise-{seed}-{drift:g}"
         print(f"noise floor: seed {seed}, drift {drift:g}, sigma {self.noise_sigma:.5f} ({self.dim} dimensions), float32 graph", flush=True)

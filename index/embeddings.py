@@ -258,16 +258,16 @@ def _folder_fingerprint(path: Path) -> str:
 
 def load_engine(spec: str, name: str, runtime: str = "onnx", threads: int = 1) -> Engine:
     """ONNX Runtime for the default model (exported once beside it): int8 weights by default (on a
-    CPU with VNNI, else float32), float32 with `ARTICLE_CHAT_ENGINE=onnx-float32`; torch for any other model or when asked for
+    CPU with AVX2 or VNNI, else float32), float32 with `ARTICLE_CHAT_ENGINE=onnx-float32`; torch for any other model or when asked for
     (`ARTICLE_CHAT_ENGINE=torch`). Float32 in either runtime gives sentence-transformers' vectors."""
     if runtime in ("onnx", "onnx-float32") and spec in ("", DEFAULT_MODEL):
-        from index.engines import OnnxEngine, int8_kernels_measured
+        from index.engines import OnnxEngine, int8_weights
         from index.onnx_export import export
 
-        quantized = runtime == "onnx" and int8_kernels_measured()
-        if runtime == "onnx" and not quantized:
-            log.info("This CPU has no VNNI: the embedding model runs in float32, not int8.")
-        return OnnxEngine(Path(name), export(Path(name)), quantized=quantized)
+        int8 = int8_weights() if runtime == "onnx" else None
+        if runtime == "onnx" and int8 is None:
+            log.info("This CPU has neither AVX2 nor VNNI: the embedding model runs in float32, not int8.")
+        return OnnxEngine(Path(name), export(Path(name)), int8=int8)
     from index.engines import TorchEngine
 
     return TorchEngine(name, threads)

@@ -11,11 +11,13 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
-from index.onnx_export import GRAPH, GRAPH_INT8, MARKER_NAME, WORD_TABLE
+from index.onnx_export import GRAPH, INT8_GRAPHS, MARKER_NAME, WORD_TABLE
+
+Int8Weights = Literal["s8", "u8"]
 
 
 class Engine(Protocol):
@@ -32,14 +34,18 @@ class Engine(Protocol):
         ...
 
 
-def int8_kernels_measured() -> bool:
-    """The int8 graph runs only on CPUs with VNNI (AVX-512 VNNI or AVX-VNNI), where it was measured:
-    on plain AVX2, ONNX Runtime's documentation warns that its u8 x s8 products can saturate."""
+def int8_weights() -> Int8Weights | None:
+    """The int8 graph this CPU runs, by the weights its kernels take, or None for float32.
+    With VNNI (AVX-512 VNNI or AVX-VNNI): s8 weights, one instruction per product. On plain AVX2,
+    u8 x s8 products saturate (ONNX Runtime's documentation; measured: 3 of 162 news answers lost),
+    and the u8-weight graph drifts less than VNNI's. Other CPUs (no AVX2, ARM) were never measured."""
     try:
         flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False
-    return re.search(r"\b(avx512_vnni|avx_vnni)\b", flags) is not None
+        return None
+    if re.search(r"\b(avx512_vnni|avx_vnni)\b", flags):
+        return "s8"
+    return "u8" if re.search(r"\bavx2\b", flags) else None
 
 
 def mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -53,25 +59,25 @@ class OnnxEngine:
     """The exported layers in ONNX Runtime, the word table memory mapped, the tokenizer from its file.
     One session per graph and thread count: ONNX Runtime fixes a session's threads when it is made.
 
-    The int8 graph (`quantized`) scales each run's activations by that run's largest value, so a
+    The int8 graph (`int8`: its weights' type) scales each run's activations by that run's largest value, so a
     text in a batch would get a vector that depends on its neighbours and their padding. It runs
     every text alone instead, on `threads` workers at once (one core each): the same vector for
     a text wherever it is embedded, and no padding to compute."""
 
-    def __init__(self, model_dir: Path, export_dir: Path, quantized: bool = True) -> None:
+    def __init__(self, model_dir: Path, export_dir: Path, int8: Int8Weights | None = "s8") -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
         self._ort = onnxruntime
-        self.quantized = quantized
-        self._graph = str(export_dir / (GRAPH_INT8 if quantized else GRAPH))
+        self.quantized = int8 is not None
+        self._graph = str(export_dir / (INT8_GRAPHS[int8] if int8 else GRAPH))
         self._float_graph = str(export_dir / GRAPH)
         self._table = np.load(export_dir / WORD_TABLE, mmap_mode="r")
         self._sessions: dict[tuple[int, str], object] = {}
         self._pools: dict[int, ThreadPoolExecutor] = {}
         self.dim = int(self._table.shape[1])
         marker = (export_dir / MARKER_NAME).read_bytes()
-        self.vectors_id = f"onnx-int8-{hashlib.sha256(marker).hexdigest()[:12]}" if quantized else ""
+        self.vectors_id = f"onnx-int8-{int8}-{hashlib.sha256(marker).hexdigest()[:12]}" if int8 else ""
         config = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
         self.max_length = int(config.get("max_seq_length") or 512)
         st_config = model_dir / "config_sentence_transformers.json"

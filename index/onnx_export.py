@@ -19,10 +19,14 @@ from typing import Any
 
 from index.model_prep import MARKER_NAME as MODEL_MARKER
 
-EXPORTER_VERSION = 4  # 2: attention, GELU and layer norms fused; 3: an int8 copy beside the float32 graph; 4: outlier channels in float32, tokens scaled one by one
+# 2: attention, GELU and layer norms fused; 3: an int8 copy beside the float32 graph; 4: outlier
+# channels in float32, tokens scaled one by one; 5: a second int8 copy with u8 weights, for AVX2 without VNNI
+EXPORTER_VERSION = 5
 MARKER_NAME = "onnx-export.json"
 GRAPH = "layers.onnx"
-GRAPH_INT8 = "layers-int8.onnx"  # what answers and indexing run by default (`index.quantize`)
+# What answers and indexing run by default (`index.quantize`), by the weights' type this CPU's
+# kernels take (`index.engines.int8_weights`): s8 with VNNI, u8 on plain AVX2.
+INT8_GRAPHS = {"s8": "layers-int8.onnx", "u8": "layers-int8-u8.onnx"}
 WORD_TABLE = "words.npy"
 
 
@@ -86,8 +90,9 @@ def export(model_dir: Path) -> Path:
 
 def _write(model_dir: Path, out: Path) -> None:
     write_float32(model_dir, out)
-    _quantize(out / GRAPH, out / GRAPH_INT8)
-    (out / GRAPH_INT8).chmod(0o644)
+    for weights, name in INT8_GRAPHS.items():  # both, whichever this CPU runs: the folder is the same on every machine
+        _quantize(out / GRAPH, out / name, weights)
+        (out / name).chmod(0o644)
 
 
 def write_float32(model_dir: Path, out: Path) -> None:
@@ -134,13 +139,13 @@ def write_float32(model_dir: Path, out: Path) -> None:
     (out / GRAPH).chmod(0o644)
 
 
-def _quantize(graph: Path, out: Path) -> None:
+def _quantize(graph: Path, out: Path, weights: str) -> None:
     import numpy as np
 
     from index.quantize import activations_file, quantize
 
     with np.load(activations_file()) as measured:
-        quantize(graph, out, {name: measured[name] for name in measured.files})
+        quantize(graph, out, {name: measured[name] for name in measured.files}, weights=weights)
 
 
 def _fuse(traced: Path, fused: Path, config) -> None:

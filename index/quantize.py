@@ -161,10 +161,15 @@ def smooth(
     return model
 
 
-def quantize(graph: Path, out: Path, activations: dict[str, np.ndarray], **options) -> None:
-    """The smoothed graph with int8 weights (one scale per output channel) and int8 activations
+def quantize(graph: Path, out: Path, activations: dict[str, np.ndarray], weights: str = "s8", **options) -> None:
+    """The smoothed graph with 8-bit weights (one scale per output channel) and u8 activations
     computed per run by ONNX Runtime, but for the float32 `Outliers_k` products; `options` go to
-    `smooth`."""
+    `smooth`.
+
+    `weights` "s8" (signed, symmetric) is what VNNI's u8 x s8 instruction takes. On plain AVX2 ONNX
+    Runtime sums u8 x s8 products in pairs into 16 bits, which saturate: the vectors drifted 5.1e-4
+    from float32's there, against 1.8e-4 with "u8" weights (asymmetric), whose kernel widens both
+    sides to 16 bits first, for about 10% more time (docs/benchmarks.md, fifteenth session)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -178,7 +183,7 @@ def quantize(graph: Path, out: Path, activations: dict[str, np.ndarray], **optio
             str(smoothed_graph),
             str(out),
             per_channel=True,
-            weight_type=QuantType.QInt8,
+            weight_type={"s8": QuantType.QInt8, "u8": QuantType.QUInt8}[weights],
             op_types_to_quantize=["MatMul", "Attention"],
             nodes_to_exclude=[n.name for n in smoothed_model.graph.node if n.name.startswith("Outliers_")],
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # the fused operators' outputs carry no type

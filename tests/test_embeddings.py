@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from index.embeddings import Embedder, load_embedder, load_engine, resolve_model
-from index.engines import TorchEngine, int8_kernels_measured
+from index.engines import TorchEngine, int8_weights
 
 QUESTIONS = [
     "Де Токаєв зустрівся з Макроном?",
@@ -225,11 +225,12 @@ def test_a_text_gets_the_same_vector_alone_and_in_any_batch(embedder):
             assert np.allclose(together, alone, atol=1e-5)
 
 
-@pytest.mark.skipif(not int8_kernels_measured(), reason="this CPU has no VNNI: the default engine runs float32")
+@pytest.mark.skipif(int8_weights() is None, reason="neither AVX2 nor VNNI: the default engine runs float32 here")
 def test_int8_vectors_key_their_own_index(settings):
-    """An index built from float32 vectors is never searched with int8 queries, nor the reverse."""
+    """An index built from float32 vectors is never searched with int8 queries, nor the reverse,
+    and the s8 graph's vectors (VNNI) are not the u8 graph's (AVX2)."""
     int8, float32 = (load_embedder(settings.embedding_model, settings.models_dir, runtime=e) for e in ("onnx", "onnx-float32"))
-    assert int8.model_id.startswith(float32.model_id + ":onnx-int8-")
+    assert int8.model_id.startswith(f"{float32.model_id}:onnx-int8-{int8_weights()}-")
 
 
 def test_the_engines_give_the_same_word_vectors(settings, engines):

@@ -11,7 +11,7 @@ import onnxruntime
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from index.engines import int8_kernels_measured
+from index.engines import int8_weights
 from index.quantize import OUTLIERS, activations_digest, activations_file, calibrate, quantize, smooth
 
 
@@ -70,17 +70,21 @@ def test_the_rewrites_alone_keep_the_float32_outputs(tmp_path):
     assert not np.allclose(weights["w1"], numpy_helper.to_array(onnx.load(str(tmp_path / "g.onnx")).graph.initializer[0]))
 
 
-def test_smoothed_int8_graph_keeps_the_outputs(tmp_path):
+@pytest.mark.parametrize("kind", ["s8", "u8"])
+def test_smoothed_int8_graph_keeps_the_outputs(tmp_path, kind):
+    """Either weight type (s8 for VNNI, u8 for plain AVX2), run on whatever this CPU is."""
     rng = np.random.default_rng(1)
     _graph(tmp_path / "g.onnx", rng)
     peaks = calibrate(tmp_path / "g.onnx", ({"x": _inputs(rng, 8)} for _ in range(4)))
-    quantize(tmp_path / "g.onnx", tmp_path / "int8.onnx", peaks)
+    quantize(tmp_path / "g.onnx", tmp_path / "int8.onnx", peaks, weights=kind)
     model = onnx.load(str(tmp_path / "int8.onnx"))
     nodes = model.graph.node
     assert sum(n.name.startswith("Smoothing_") for n in nodes) == 2  # both products smoothed
-    assert sum(n.op_type == "MatMulInteger" for n in nodes) == 2  # and integer
-    # what stays float32: only each product's few outlier channels
+    integer = [n for n in nodes if n.op_type == "MatMulInteger"]
+    assert len(integer) == 2  # and integer
     weights = {w.name: numpy_helper.to_array(w) for w in model.graph.initializer}
+    assert {weights[n.input[1]].dtype for n in integer} == {np.dtype(np.int8 if kind == "s8" else np.uint8)}
+    # what stays float32: only each product's few outlier channels
     floats = [n for n in nodes if n.op_type == "MatMul"]
     assert [n.name for n in floats] == ["Outliers_0", "Outliers_1"]
     assert all(weights[n.input[1]].shape[0] == OUTLIERS for n in floats)
@@ -95,13 +99,10 @@ def test_smoothed_int8_graph_keeps_the_outputs(tmp_path):
     assert not (tmp_path / "int8-smoothed.onnx").exists()
 
 
-@pytest.mark.skipif(
-    not int8_kernels_measured(),
-    reason="no VNNI: ONNX Runtime's u8 x s8 products may saturate, and the default engine runs float32 here",
-)
+@pytest.mark.skipif(int8_weights() is None, reason="neither AVX2 nor VNNI: the default engine runs float32 here")
 def test_outlier_channels_and_token_scales_each_bring_int8_closer(tmp_path):
     """Channel 3 runs 50 times larger and a few tokens 20 times: either rewrite alone beats plain
-    smoothing, and both together beat either."""
+    smoothing, and both together beat either, with the weights this CPU's engine runs."""
     rng = np.random.default_rng(4)
     _graph(tmp_path / "g.onnx", rng)
 
@@ -116,7 +117,7 @@ def test_outlier_channels_and_token_scales_each_bring_int8_closer(tmp_path):
     error = {}
     for outliers, per_token in ((0, False), (1, False), (0, True), (1, True)):
         out = tmp_path / f"int8-{outliers}-{per_token}.onnx"
-        quantize(tmp_path / "g.onnx", out, peaks, outliers=outliers, per_token=per_token)
+        quantize(tmp_path / "g.onnx", out, peaks, weights=int8_weights(), outliers=outliers, per_token=per_token)
         error[outliers, per_token] = float(np.linalg.norm(_run(out, x) - exact) / np.linalg.norm(exact))
     plain = error[0, False]
     assert error[1, False] < plain and error[0, True] < plain
