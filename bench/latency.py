@@ -84,9 +84,10 @@ def warm(repeats: int) -> dict:
         # Cache off: the questions repeat, and each repeat must cost what a new question does.
         assistant = open_assistant(Settings(store_dir=Path(tmp), query_cache=0))
         build_s = time.perf_counter() - t
-        import torch
-
-        threads = torch.get_num_threads()
+        engine = assistant.embedder._engine
+        # torch only where the engine loaded it: importing it here would add its ~140 MB to the peak RSS below
+        torch = sys.modules.get("torch")
+        threads = torch.get_num_threads() if torch else None
         flat = [q for conv in requests for q in conv]
         for q in flat[:WARMUP]:
             assistant.ask(q, history=[])
@@ -105,6 +106,7 @@ def warm(repeats: int) -> dict:
         maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "torch_threads": threads,
+        "engine": f"{type(engine).__name__} {engine.vectors_id or 'float32'}",
         "build_s": build_s,
         "questions": len(flat),
         "repeats": repeats,
@@ -186,6 +188,7 @@ def main() -> int:
     mach["torch_threads_setting"] = Settings().torch_threads
     w = warm(args.repeats)
     mach["torch_threads"] = w.pop("torch_threads")
+    mach["engine"] = w.pop("engine")
     c = cold(args.cold_runs) if args.cold_runs > 0 else None
     bar = {"p50_under_100ms": w["p50_ms"] < 100}
     if args.json:
@@ -194,7 +197,7 @@ def main() -> int:
 
     print(
         f"machine: {mach['cpu']}, {mach['cores']} cores, python {mach['python']}, "
-        f"torch threads {mach['torch_threads']} (setting {mach['torch_threads_setting']})"
+        f"engine {mach['engine']}, torch threads {mach['torch_threads'] or 'not loaded'} (setting {mach['torch_threads_setting']})"
     )
     print(
         f"\nwarm, in-process (extractive, default article): {w['questions']} questions x {w['repeats']} = {w['n']} asks "
