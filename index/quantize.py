@@ -1,7 +1,9 @@
 """The exported layers with int8 weights, smoothed first so that int8 keeps the vectors' meaning.
 
 A question's forward pass in float32 reads all 84 MB of the layers' weights; with int8 weights
-and ONNX Runtime's integer kernels it takes about a third of the time, and indexing about half.
+and ONNX Runtime's integer kernels it takes about a third of the time, and indexing about half,
+on a CPU with VNNI; on plain AVX2 (u8 weights, see `quantize`) about three quarters, and indexing
+about the same time as float32.
 Plain int8 lost too much in a first try (XQuAD en->ru recall@1 0.817 -> 0.804): a few input
 channels of some layers carry activations 40 times larger than the rest, and one scale per tensor
 then rounds the others away. Smoothing (Xiao et al., SmoothQuant, 2023) divides each input channel
