@@ -34,15 +34,17 @@ class Engine(Protocol):
         ...
 
 
-def int8_weights() -> Int8Weights | None:
-    """The int8 graph this CPU runs, by the weights its kernels take, or None for float32.
-    With VNNI (AVX-512 VNNI or AVX-VNNI): s8 weights, one instruction per product. On plain AVX2,
-    u8 x s8 products saturate (ONNX Runtime's documentation; measured: 3 of 162 news answers lost),
-    and the u8-weight graph drifts less than VNNI's. Other CPUs (no AVX2, ARM) were never measured."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+def int8_weights(flags: str | None = None) -> Int8Weights | None:
+    """The int8 graph this CPU runs (its `/proc/cpuinfo` flags unless given), by the weights its
+    kernels take, or None for float32. With VNNI (AVX-512 VNNI or AVX-VNNI): s8 weights, one
+    instruction per product. On plain AVX2, u8 x s8 products saturate (ONNX Runtime's
+    documentation; measured: 3 of 162 news answers lost), and the u8-weight graph drifts less than
+    VNNI's. Other CPUs (no AVX2, ARM) were never measured."""
+    if flags is None:
+        try:
+            flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
     if re.search(r"\b(avx512_vnni|avx_vnni)\b", flags):
         return "s8"
     return "u8" if re.search(r"\bavx2\b", flags) else None

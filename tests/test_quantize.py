@@ -124,6 +124,22 @@ def test_outlier_channels_and_token_scales_each_bring_int8_closer(tmp_path):
     assert error[1, True] < min(error[1, False], error[0, True])
 
 
+@pytest.mark.parametrize(
+    ("flags", "weights"),
+    [
+        ("fpu sse2 avx avx2 fma avx512f avx512bw avx512_vnni", "s8"),  # AVX-512 VNNI (Xeon, EPYC Zen 4)
+        ("fpu sse2 avx avx2 fma avx_vnni", "s8"),  # AVX-VNNI (Alder Lake and later)
+        ("fpu sse2 avx avx2 fma avx512f avx512bw", "u8"),  # AVX-512 without VNNI: the same pair sums as AVX2
+        ("fpu sse2 avx avx2 fma", "u8"),  # plain AVX2 (EPYC Zen 2/3)
+        ("fpu sse2 avx", None),  # never measured: float32
+        ("Features: fp asimd asimddp", None),  # ARM
+        ("", None),
+    ],
+)
+def test_each_cpu_gets_the_int8_graph_its_kernels_suit(flags, weights):
+    assert int8_weights(flags) == weights
+
+
 def test_a_product_without_measurements_is_refused(tmp_path):
     _graph(tmp_path / "g.onnx", np.random.default_rng(2))
     with pytest.raises(ValueError, match="calibrate_int8"):
