@@ -1,4 +1,5 @@
-"""Load on the real app over HTTP: N concurrent sessions, M questions each, through `gradio_client`.
+"""Load on the real app over HTTP: N concurrent sessions, M questions each, through `gradio_client`
+(the page's API, `--client gradio`) or as plain JSON (`POST /api/ask`, `--client json`).
 
 Starts `article-chat serve` on a free loopback port (or targets --url, which must be on this
 machine; several URLs are several app processes, each session sticking to one as behind a load
@@ -9,11 +10,13 @@ questions) and in time (--deadline); it stops by itself.
 
     python bench/load.py --sessions 1 10 50 --questions 10
     python bench/load.py --sessions 50 --no-cache     # every question costs a forward pass
+    python bench/load.py --sessions 100 --no-cache --client json
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -63,14 +66,48 @@ def _ok(result: dict, paragraph: int | None) -> bool:
     return bool(result["citations"]) and result["citations"][0]["paragraph"] == paragraph
 
 
-def session(
-    url: str, n: int, questions: int, deadline: float, record: list, lock: threading.Lock, think: float = 0.0, delay: float = 0.0
-) -> None:
+def _gradio_asker(url: str):
     from gradio_client import Client
 
-    time.sleep(delay)  # sessions arrive over the ramp, not in one instant
     # Loopback HTTP has no TLS, and verifying would load the CA bundle on every request (~18 ms CPU).
     client = Client(url, verbose=False, ssl_verify=False)
+    return lambda question, history, mode: client.predict(question, history, mode, "default", api_name="/ask")
+
+
+def _json_asker(url: str):
+    """One keep-alive connection per session, as a program using `/api/ask` would hold."""
+    parsed = urlparse(url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=300)
+    path = parsed.path.rstrip("/") + "/api/ask"
+
+    def ask(question: str, history: list, mode: str) -> dict:
+        body = json.dumps({"question": question, "history": history, "mode": mode}, ensure_ascii=False).encode()
+        connection.request("POST", path, body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        result = json.loads(response.read())
+        if response.status != 200:
+            raise RuntimeError(result.get("error", response.status))
+        return result
+
+    return ask
+
+
+ASKERS = {"gradio": _gradio_asker, "json": _json_asker}
+
+
+def session(
+    url: str,
+    n: int,
+    questions: int,
+    deadline: float,
+    record: list,
+    lock: threading.Lock,
+    think: float = 0.0,
+    delay: float = 0.0,
+    client: str = "gradio",
+) -> None:
+    time.sleep(delay)  # sessions arrive over the ramp, not in one instant
+    ask = ASKERS[client](url)
     pause = random.Random(n)  # the same pauses on every run
     for k in range(questions):
         if think and k:
@@ -80,7 +117,7 @@ def session(
         question, history, mode, paragraph = WORK[(n + k) % len(WORK)]
         start = time.perf_counter()
         try:
-            result = client.predict(question, history, mode, "default", api_name="/ask")
+            result = ask(question, history, mode)
             outcome = "ok" if _ok(result, paragraph) else "wrong"
         except Exception as exc:  # counted and shown, never raised: the run goes on
             outcome = f"error: {exc.__class__.__name__}: {str(exc)[:120]}"
@@ -122,6 +159,7 @@ def run(
     server_pid: int | None = None,
     think: float = 0.0,
     ramp: float = 0.0,
+    client: str = "gradio",
 ) -> dict:
     urls = [url] if isinstance(url, str) else url
     record: list[tuple[float, str]] = []
@@ -132,7 +170,7 @@ def run(
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=sessions) as pool:
         for n in range(sessions):
-            pool.submit(session, urls[n % len(urls)], n, questions, deadline, record, lock, think, ramp * n / sessions)
+            pool.submit(session, urls[n % len(urls)], n, questions, deadline, record, lock, think, ramp * n / sessions, client)
     wall = time.perf_counter() - start
     client_cpu = time.process_time() - client_cpu
     if server_cpu is not None:
@@ -140,6 +178,7 @@ def run(
     latencies = [t for t, _ in record]
     errors = [o for _, o in record if o != "ok"]
     return {
+        "client": client,
         "sessions": sessions,
         "questions_per_session": questions,
         "think_s": think,
@@ -169,6 +208,9 @@ def main() -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="start the app with ARTICLE_CHAT_QUERY_CACHE=0: repeated questions are embedded again"
     )
+    parser.add_argument(
+        "--client", choices=sorted(ASKERS), default="gradio", help="gradio_client (the page's API) or plain JSON to /api/ask"
+    )
     args = parser.parse_args()
     server = None
     url = args.url
@@ -186,7 +228,8 @@ def main() -> None:
     print(f"machine: {machine()}; target {' '.join(url)} ({started}); extractive backend")
     try:
         for n in args.sessions:
-            report = run(url, n, args.questions, args.deadline, server.pid if server is not None else None, args.think, args.ramp)
+            pid = server.pid if server is not None else None
+            report = run(url, n, args.questions, args.deadline, pid, args.think, args.ramp, args.client)
             if server is not None:
                 report["server_peak_rss_mb"] = round(_peak_rss_mb(server.pid) or 0)
             print(json.dumps(report, ensure_ascii=False))

@@ -5,6 +5,7 @@ The tests run offline: the variables below are set before anything imports a hub
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -82,14 +83,26 @@ def chroma_servers(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def web_url(settings, pool):
-    """The real page, launched in this process on a free loopback port."""
-    import ui
+    """The real page and its JSON routes, served in this process (as `article-chat serve` serves
+    them, MCP on) on a free loopback port."""
+    import threading
 
-    demo = ui.build(settings, pool)
-    options = {**ui.launch_options(settings), "mcp_server": True}
-    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True, **options)
-    yield demo.local_url
-    demo.close()
+    import uvicorn
+
+    from web.app import serve_app
+
+    port = free_port()
+    app = serve_app(settings.model_copy(update={"mcp": True, "host": "127.0.0.1", "port": port}), pool)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the page did not start"
+    yield f"http://127.0.0.1:{port}/"
+    server.should_exit = True
+    thread.join(timeout=30)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,4 +1,5 @@
-"""The page's API over real HTTP with `gradio_client`: the same answers as the CLI, per language."""
+"""The page's API over real HTTP, with `gradio_client` and as plain JSON (`/api/...`): the same
+answers as the CLI, per language."""
 
 from __future__ import annotations
 
@@ -161,3 +162,70 @@ def test_concurrent_sessions_each_get_their_own_answers(web_url, assistant, monk
     assert max(batches) > 1, "no two questions shared a forward pass"
     for n, got in results:
         assert got == expected[n], WORK[n][0]
+
+
+def _json(web_url: str, method: str, path: str, body: bytes | None = None) -> tuple[int, dict]:
+    """One plain HTTP request to the JSON routes (`web.rest`), as `curl` would make it."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(web_url.rstrip("/") + path, data=body, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def _ask_json(web_url: str, **fields) -> tuple[int, dict]:
+    import json
+
+    return _json(web_url, "POST", "/api/ask", json.dumps(fields, ensure_ascii=False).encode())
+
+
+def test_the_json_route_answers_as_the_assistant_does(web_url, assistant):
+    for question, history in [
+        ("Що пообіцяв Китай Казахстану?", []),
+        ("Скільки грошей він запропонував?", [{"role": "user", "content": "Хто такий Дональд Лу?"}]),
+        ("What is the capital of Peru?", []),
+    ]:
+        status, result = _ask_json(web_url, question=question, history=history)
+        direct = assistant.ask(question, history).model_dump()
+        assert status == 200
+        assert (result["answer"], result["refused"], result["language"]) == (direct["answer"], direct["refused"], direct["language"])
+        assert [c["paragraph"] for c in result["citations"]] == [c["paragraph"] for c in direct["citations"]]
+    status, result = _ask_json(web_url, question="The article says Tokayev met Macron in Berlin.", mode="check")
+    assert status == 200 and result["mode"] == "check" and result["claims"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ({"question": "   "}, 400, "empty"),
+        ({"question": "x" * 100_000}, 400, "limit"),
+        ({"question": "Що пообіцяв Китай?", "mode": "poetry"}, 400, "Unknown mode"),
+        ({"question": "Хто?", "article": "nope"}, 400, "No article 'nope'"),
+        ({"mode": "answer"}, 400, "Bad request: question: Field required"),
+        ({"question": "Хто?", "history": "not a list"}, 400, "Bad request: history"),
+        (b"{not json", 400, "Bad request"),
+        (b'{"question": "' + b"x" * 2_100_000 + b'"}', 413, "larger than 2 MB"),
+    ],
+)
+def test_the_json_route_refuses_bad_requests_plainly_and_keeps_working(web_url, body, status, message):
+    import json
+
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    got, result = _json(web_url, "POST", "/api/ask", data)
+    assert got == status and message in result["error"], result
+    status, result = _ask_json(web_url, question="Де Токаєв зустрівся з Макроном?")
+    assert status == 200 and not result["refused"]
+
+
+def test_the_json_route_numbers_paragraphs_like_citations(web_url, assistant):
+    status, article = _json(web_url, "GET", "/api/paragraphs")
+    assert status == 200
+    assert [p["number"] for p in article["paragraphs"]] == list(range(1, len(assistant.article.paragraphs) + 1))
+    assert "path" not in article
+    status, result = _json(web_url, "GET", "/api/paragraphs?article=nope")
+    assert status == 400 and "No article 'nope'" in result["error"]

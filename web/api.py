@@ -1,6 +1,7 @@
 """The page's two public endpoints, `/ask` and `/paragraphs` (also its MCP tools): plain data, no page.
 
-Their docstrings are the endpoints' descriptions in the API page and the MCP tool list."""
+Their docstrings are the endpoints' descriptions in the API page and the MCP tool list. The same two
+answer over plain JSON too (`web.rest`), outside Gradio's app."""
 
 from __future__ import annotations
 
@@ -18,6 +19,17 @@ class Api:
     def __init__(self, pool: AssistantPool, default_id: str) -> None:
         self.pool, self.default_id = pool, default_id
 
+    def answer(self, question: str, history: list[dict] | None = None, mode: str = "answer", article: str = DEFAULT_ID) -> dict:
+        """`ask` without Gradio: raises `QuestionError` or `ArticleError` for a bad request."""
+        if mode not in MODES:
+            raise QuestionError(f"Unknown mode '{mode}'; use one of: {', '.join(MODES)}.")
+        assistant = self.pool.get(self.default_id if article == DEFAULT_ID else article)
+        return assistant.ask(question, history or [], mode).model_dump()
+
+    def article(self, article: str = DEFAULT_ID) -> dict:
+        """`paragraphs` without Gradio: raises `ArticleError` for an unknown article."""
+        return self.pool.get(self.default_id if article == DEFAULT_ID else article).article.model_dump(exclude={"path"})
+
     def ask(self, question: str, history: list[dict] | None = None, mode: str = "answer", article: str = DEFAULT_ID) -> dict:
         """Answer a question about the article, citing its paragraphs.
 
@@ -28,10 +40,7 @@ class Api:
             article: "default" or the id of an article indexed on this server.
         """
         try:
-            if mode not in MODES:
-                raise QuestionError(f"Unknown mode '{mode}'; use one of: {', '.join(MODES)}.")
-            assistant = self.pool.get(self.default_id if article == DEFAULT_ID else article)
-            return assistant.ask(question, history or [], mode).model_dump()
+            return self.answer(question, history, mode, article)
         except (QuestionError, ArticleError) as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -42,6 +51,6 @@ class Api:
             article: "default" or the id of an article indexed on this server.
         """
         try:
-            return self.pool.get(self.default_id if article == DEFAULT_ID else article).article.model_dump(exclude={"path"})
+            return self.article(article)
         except ArticleError as exc:
             raise gr.Error(str(exc)) from exc

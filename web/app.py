@@ -2,8 +2,8 @@
 
 Answers come from `assistant` (the same entry point as the CLI). This module builds the page from its
 parts and ties each event to its handler: `web.layout` (the components), `web.state` (each visitor's
-session), `web.handlers` (what events change), `web.api` (the public endpoints); results are rendered
-by `web.render`."""
+session), `web.handlers` (what events change), `web.api` (the public endpoints, also as plain JSON
+by `web.rest`); results are rendered by `web.render`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi import FastAPI
 
 from assistant.pool import AssistantPool
 from settings import Settings
@@ -19,6 +20,7 @@ from web import render
 from web.api import Api
 from web.handlers import Handlers
 from web.layout import Page, lay_out
+from web.rest import add_routes
 from web.state import Session
 from web.strings import STRINGS
 
@@ -103,8 +105,23 @@ def launch_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def serve_app(settings: Settings | None = None, pool: AssistantPool | None = None) -> FastAPI:
+    """The JSON routes (`web.rest`) with the page mounted at "/": what `article-chat serve` runs."""
+    settings = settings or Settings()
+    pool = pool or AssistantPool(settings)
+    demo = build(settings, pool)
+    options = launch_options(settings)
+    demo.max_threads = options.pop("max_threads")  # `launch` takes it; the mounted page reads it from here
+    app = FastAPI(title="Article chat", docs_url=None, redoc_url=None, openapi_url=None)
+    add_routes(app, Api(pool, pool.get(settings.article).article.id))
+    return gr.mount_gradio_app(app, demo, path="/", server_name=settings.host, server_port=settings.port, **options)
+
+
 def main(settings: Settings | None = None) -> None:
     """`article-chat serve` and `python ui.py`: build the page and serve it until stopped."""
+    import uvicorn
+
     settings = settings or Settings()
-    demo = build(settings)
-    demo.launch(server_name=settings.host, server_port=settings.port, **launch_options(settings))
+    app = serve_app(settings)
+    print(f"* Running on http://{settings.host}:{settings.port}", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
