@@ -89,9 +89,15 @@ def export(model_dir: Path) -> Path:
 
 
 def _write(model_dir: Path, out: Path) -> None:
+    import numpy as np
+
+    from index.quantize import activations_file, quantize
+
     write_float32(model_dir, out)
+    with np.load(activations_file()) as measured:
+        activations = {name: measured[name] for name in measured.files}
     for weights, name in INT8_GRAPHS.items():  # both, whichever this CPU runs: the folder is the same on every machine
-        _quantize(out / GRAPH, out / name, weights)
+        quantize(out / GRAPH, out / name, activations, weights=weights)
         (out / name).chmod(0o644)
 
 
@@ -137,15 +143,6 @@ def write_float32(model_dir: Path, out: Path) -> None:
     _fuse(out / "traced.onnx", out / GRAPH, model.config)
     (out / "traced.onnx").unlink()
     (out / GRAPH).chmod(0o644)
-
-
-def _quantize(graph: Path, out: Path, weights: str) -> None:
-    import numpy as np
-
-    from index.quantize import activations_file, quantize
-
-    with np.load(activations_file()) as measured:
-        quantize(graph, out, {name: measured[name] for name in measured.files}, weights=weights)
 
 
 def _fuse(traced: Path, fused: Path, config) -> None:
