@@ -182,19 +182,27 @@ class Embedder:
 
     def encode_passages(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
         """Texts to index, in batches of similar length (little padding) capped in tokens (a batch of
-        long paragraphs stays small in memory), on every core. The model is released between
-        batches, so people's questions do not wait for a whole article."""
+        long paragraphs stays small in memory), on every core. A text met twice (a one-sentence
+        paragraph is also its sentence) is embedded once. The model is released between batches,
+        so people's questions do not wait for a whole article."""
         texts = list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
+        places: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            places.setdefault(text, []).append(i)
+        unique = list(places)
         with self._lock:  # a tokenizer may keep its padding settings between calls: one caller at a time
-            lengths = self._engine.lengths(texts, self._passage_prompt)
+            lengths = self._engine.lengths(unique, self._passage_prompt)
         done = 0
         for batch in _token_batches(lengths):
             with self._lock:
-                out[batch] = self._forward([texts[i] for i in batch], self._passage_prompt, len(batch), self._index_threads)
-            done += len(batch)
+                vectors = self._forward([unique[i] for i in batch], self._passage_prompt, len(batch), self._index_threads)
+            for i, vector in zip(batch, vectors, strict=True):
+                rows = places[unique[i]]
+                out[rows] = vector
+                done += len(rows)
             if progress is not None:
                 progress(done, len(texts))
         return out

@@ -125,7 +125,7 @@ class VectorStore:
     def index(self, article: Article, progress: Progress | None = None) -> IndexedArticle:
         """Embed and store the article unless an identical, complete collection exists."""
         name = self.collection_name(article)
-        items = _items(article)
+        items = index_items(article)
         with build_lock(self.lock_dir, name):
             existing = self._complete_collection(name, len(items))
             if existing is None:
@@ -228,7 +228,8 @@ def _read_words(path: Path, texts: list[str]) -> list[WordVectors]:
     return out
 
 
-def _items(article: Article) -> list[tuple[str, str, dict]]:
+def index_items(article: Article) -> list[tuple[str, str, dict]]:
+    """(id, text, metadata) of each paragraph and each of its quotable sentences, as stored."""
     items: list[tuple[str, str, dict]] = []
     for p in article.paragraphs:
         items.append((f"p{p.number}", p.search_text, {"type": "paragraph", "paragraph": p.number, "kind": p.kind}))

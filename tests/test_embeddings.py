@@ -170,6 +170,7 @@ def test_passages_for_indexing_match_one_at_a_time_and_report_progress(embedder)
         "A sentence in English about a meeting in Paris.",
         "Предложение на русском языке о встрече в Астане.",
         "",
+        "Короткий абзац.",
     ]
     seen: list[tuple[int, int]] = []
     together = embedder.encode_passages(texts, lambda done, total: seen.append((done, total)))
@@ -181,6 +182,23 @@ def test_passages_for_indexing_match_one_at_a_time_and_report_progress(embedder)
         import torch
 
         assert torch.get_num_threads() == 1, "indexing must give the query path its single thread back"
+
+
+def test_a_text_met_twice_is_embedded_once(embedder, monkeypatch):
+    """A one-sentence paragraph is also its own sentence: the model sees that text once, and both
+    places get its vector. (The real engine runs; the wrapper only counts what it is given.)"""
+    given: list[str] = []
+    embed = embedder._engine.embed
+
+    def counting(texts, prompt, threads=1):
+        given.extend(texts)
+        return embed(texts, prompt, threads)
+
+    monkeypatch.setattr(embedder._engine, "embed", counting)
+    texts = ["Міст відкриють у травні.", "Інший абзац про ремонт доріг.", "Міст відкриють у травні."]
+    vectors = embedder.encode_passages(texts)
+    assert sorted(given) == sorted(set(texts))
+    assert (vectors[0] == vectors[2]).all() and not np.allclose(vectors[0], vectors[1])
 
 
 def _agree(ours: np.ndarray, theirs: np.ndarray, quantized: bool) -> bool:
