@@ -229,7 +229,7 @@ class ClaimChecker:
     def assess(self, claim: str, language: str, only: set[int] | None = None) -> list[Assessment]:
         """The closest sentences, each compared with the claim."""
         core = strip_preamble(claim)
-        claim_words = self.embedder.encode_question(core)
+        claim_words = self.embedder.encode_question(core, searched=False)
         ranked = self._ranked(core, only, claim_words.embedding)[:CANDIDATES]
         if not ranked:
             return []

@@ -80,7 +80,8 @@ class CachedEmbedder:
     def encode_words(self, texts: list[str], kind: str = "passage"):
         return self._get(f"words-{kind}", list(texts), lambda t: self.embedder.encode_words(t, kind))
 
-    def encode_question(self, text: str):
+    def encode_question(self, text: str, searched: bool = False):
+        """The float32 pass's words and embedding: what a claim check asks for (`searched=False`)."""
         return self.encode_words([text], "query")[0]
 
     def save(self) -> None:

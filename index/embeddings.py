@@ -83,7 +83,7 @@ class Embedder:
         self._waiting: list[_Waiting] = []
         self._waiting_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._words_cache: OrderedDict[str, WordVectors] = OrderedDict()
+        self._words_cache: OrderedDict[tuple[str, bool], WordVectors] = OrderedDict()
         self._cache_size = max(0, cache)
 
     def _forward(self, texts: list[str], prompt: str, batch_size: int = 32, threads: int | None = None) -> np.ndarray:
@@ -162,20 +162,25 @@ class Embedder:
                     results[order[start + j]] = WordVectors(words.text, words.spans, words.vectors, pooled[j].astype(np.float32))
         return [results[i] for i in range(len(texts))]
 
-    def encode_question(self, text: str) -> WordVectors:
-        """A question's word vectors (`encode_words`) and the embedding the index is searched with;
-        recent ones are remembered."""
+    def encode_question(self, text: str, searched: bool = True) -> WordVectors:
+        """A question's word vectors (`encode_words`) and its embedding: when `searched`, the one the
+        index is searched with (int8 engine: a second pass, shared with retrieval's cache), for an
+        answerer whose confidence must match retrieval's; otherwise the float32 pass's own, which
+        a claim check ranks sentences by, so a check costs one pass, not two. Recent ones are
+        remembered."""
+        searched = searched and bool(self._engine.vectors_id)
+        key = (text, searched)
         with self._waiting_lock:
-            hit = self._words_cache.get(text)
+            hit = self._words_cache.get(key)
             if hit is not None:
-                self._words_cache.move_to_end(text)
+                self._words_cache.move_to_end(key)
                 return hit
         words = self.encode_words([text], "query")[0]
-        if self._engine.vectors_id:  # int8: not the float32 pass's embedding, the one retrieval uses (and caches)
+        if searched:
             words = replace(words, embedding=self.encode_queries([text])[0])
         if self._cache_size:
             with self._waiting_lock:
-                self._words_cache[text] = words
+                self._words_cache[key] = words
                 while len(self._words_cache) > self._cache_size:
                     self._words_cache.popitem(last=False)
         return words

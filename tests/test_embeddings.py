@@ -283,7 +283,24 @@ def test_the_model_is_used_only_under_the_model_lock(embedder, monkeypatch):
 
 
 def test_a_questions_embedding_is_the_one_its_index_is_searched_with(embedder):
-    """Claim checks and the learned answerer take a question's embedding from `encode_question`:
-    it must be the vector `encode_queries` gives (int8 for the int8 engine), not its float32 twin."""
+    """The learned answerer takes a question's embedding from `encode_question`: it must be the
+    vector `encode_queries` gives (int8 for the int8 engine), not its float32 twin."""
     text = f"{QUESTIONS[1]} (twin)"
     assert np.allclose(embedder.encode_question(text).embedding, embedder.encode_queries([text])[0], atol=1e-6)
+
+
+def test_a_claims_embedding_comes_from_its_one_float32_pass(embedder, monkeypatch):
+    """A claim check asks for the float32 pass's own embedding: the model runs once (int8 engine
+    included), and the vector is that pass's pooled words. (The real engine runs; the wrapper
+    only counts.)"""
+    text = f"{QUESTIONS[2]} (claim)"
+    calls: list[str] = []
+    for method in ("embed", "tokens"):
+        real = getattr(embedder._engine, method)
+        monkeypatch.setattr(embedder._engine, method, lambda *a, _real=real, _name=method, **k: calls.append(_name) or _real(*a, **k))
+    words = embedder.encode_question(text, searched=False)
+    assert calls == ["tokens"]
+    assert np.allclose(words.embedding, embedder.encode_words([text], "query")[0].embedding, atol=1e-6)
+    assert embedder.encode_question(text, searched=False) is words, "remembered"
+    if embedder._engine.vectors_id:
+        assert not np.allclose(embedder.encode_question(text).embedding, words.embedding, atol=1e-6), "int8's own is kept apart"
