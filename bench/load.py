@@ -122,7 +122,7 @@ def session(
         except Exception as exc:  # counted and shown, never raised: the run goes on
             outcome = f"error: {exc.__class__.__name__}: {str(exc)[:120]}"
         with lock:
-            record.append((time.perf_counter() - start, outcome))
+            record.append((time.perf_counter() - start, outcome, mode))
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -162,7 +162,7 @@ def run(
     client: str = "gradio",
 ) -> dict:
     urls = [url] if isinstance(url, str) else url
-    record: list[tuple[float, str]] = []
+    record: list[tuple[float, str, str]] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
     server_cpu = _cpu_seconds(server_pid)
@@ -175,8 +175,11 @@ def run(
     client_cpu = time.process_time() - client_cpu
     if server_cpu is not None:
         server_cpu = (_cpu_seconds(server_pid) or 0.0) - server_cpu
-    latencies = [t for t, _ in record]
-    errors = [o for _, o in record if o != "ok"]
+    latencies = [t for t, _, _ in record]
+    errors = [o for _, o, _ in record if o != "ok"]
+    by_mode: dict[str, list[float]] = {}
+    for t, _, mode in record:
+        by_mode.setdefault(mode, []).append(t)
     return {
         "client": client,
         "sessions": sessions,
@@ -192,6 +195,9 @@ def run(
         "p95_ms": round(_percentile(latencies, 0.95) * 1000) if latencies else None,
         "p99_ms": round(_percentile(latencies, 0.99) * 1000) if latencies else None,
         "max_ms": round(max(latencies) * 1000) if latencies else None,
+        "p50_p95_ms_by_mode": {
+            m: [round(statistics.median(ts) * 1000), round(_percentile(ts, 0.95) * 1000)] for m, ts in sorted(by_mode.items())
+        },
         "server_cpu_ms_per_answer": round(server_cpu * 1000 / len(record)) if server_cpu is not None and record else None,
         "load_generator_cpu_ms_per_answer": round(client_cpu * 1000 / len(record)) if record else None,
     }
