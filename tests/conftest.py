@@ -87,13 +87,11 @@ def web_url(settings, pool):
     them, MCP on) on a free loopback port."""
     import threading
 
-    import uvicorn
-
     from web.app import serve_app
+    from web.server import AppServer
 
     port = free_port()
-    app = serve_app(settings.model_copy(update={"mcp": True, "host": "127.0.0.1", "port": port}), pool)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = AppServer(serve_app(settings.model_copy(update={"mcp": True, "host": "127.0.0.1", "port": port}), pool), "127.0.0.1", port)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -101,8 +99,9 @@ def web_url(settings, pool):
         time.sleep(0.05)
     assert server.started, "the page did not start"
     yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
+    server.stop()
     thread.join(timeout=30)
+    assert not thread.is_alive(), "the page did not stop"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,14 +4,17 @@ including two page processes sharing it (the README's scale-out setup, on one ma
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from bench.page import free_port, start_server
 from settings import Settings
+from web.server import GRACE_SECONDS
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,11 +53,22 @@ def test_modes_and_uploads_through_the_server(server_pool):
     assert own.indexed.collection_name in names and assistant.indexed.collection_name in names
 
 
-def test_two_page_processes_share_one_server(server_port, tmp_path):
+def _open_page_stream(port: int) -> socket.socket:
+    """What an open page holds: Gradio's heartbeat stream (the page's EventSource), once it answers."""
+    conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+    conn.sendall(f"GET /gradio_api/heartbeat/test-page HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n".encode())
+    assert conn.recv(64).startswith(b"HTTP/1.1 200")
+    return conn
+
+
+def test_two_page_processes_share_one_server_and_stop_with_pages_open(server_port, tmp_path):
+    """Both answer alike from one store; and each stops at SIGTERM at once, with a page open on it
+    (uvicorn would wait for the page's stream to end; the grace period is GRACE_SECONDS)."""
     from gradio_client import Client
 
     env = {"ARTICLE_CHAT_CHROMA_HOST": "127.0.0.1", "ARTICLE_CHAT_CHROMA_PORT": str(server_port)}
     servers = []
+    stopped_in = []
     try:
         for n in range(2):
             port = free_port()
@@ -65,12 +79,19 @@ def test_two_page_processes_share_one_server(server_port, tmp_path):
             )
             for _, port in servers
         ]
+        for proc, port in servers:
+            with _open_page_stream(port):
+                started = time.monotonic()
+                proc.terminate()
+                proc.wait(timeout=30)
+                stopped_in.append(time.monotonic() - started)
     finally:
         for proc, _ in servers:
-            proc.terminate()
+            proc.kill()
             proc.wait(timeout=30)
     assert [a["citations"][0]["paragraph"] for a in answers] == [9, 9]
     assert answers[0]["answer"] == answers[1]["answer"]
+    assert max(stopped_in) < GRACE_SECONDS / 2, stopped_in
 
 
 def test_cli_against_the_server(server_port, tmp_path):

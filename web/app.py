@@ -119,9 +119,9 @@ def serve_app(settings: Settings | None = None, pool: AssistantPool | None = Non
 
 def main(settings: Settings | None = None) -> None:
     """`article-chat serve` and `python ui.py`: build the page and serve it until stopped."""
-    import uvicorn
+    from web.server import AppServer
 
     settings = settings or Settings()
-    app = serve_app(settings)
+    server = AppServer(serve_app(settings), settings.host, settings.port)
     print(f"* Running on http://{settings.host}:{settings.port}", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    server.run()
