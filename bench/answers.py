@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 import tempfile
 from collections import defaultdict
@@ -121,7 +119,9 @@ def main() -> int:
     ap.add_argument("--skip-xquad", action="store_true")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    from bench.page import machine
+
+    print(f"machine: {machine()}")
     if not args.skip_xquad:
         from bench import train_answers
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -23,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.page import machine
 from bench.xquad import XQUAD, as_article, load
 
 NEWS = XQUAD.parent / "news-uk"
@@ -51,6 +51,7 @@ def one_run(store_dir: Path, corpus: str) -> dict:
     seconds = time.perf_counter() - started
     texts = [text for article in chosen for _, text, _ in index_items(article)]
     return {
+        "engine": embedder.model_id,
         "articles": len(chosen),
         "texts": len(texts),
         "distinct": len(set(texts)),
@@ -81,7 +82,7 @@ def main() -> int:
         out = subprocess.run(command, capture_output=True, text=True, check=True, env=os.environ)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     first = runs[0]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {machine()}; engine: {first['engine']}")
     what = "XQuAD ru" if args.corpus == "xquad" else f"{first['articles']} news articles"
     print(f"{what}: {first['bytes'] / 1024:.0f} KB, {first['texts']} texts (paragraphs + sentences), {first['distinct']} distinct")
     secs = [r["seconds"] for r in runs]

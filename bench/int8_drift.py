@@ -11,8 +11,6 @@ Run: .venv/bin/python bench/int8_drift.py   (reads ../shared/data/xquad/; skips 
 from __future__ import annotations
 
 import json
-import os
-import platform
 import sys
 from pathlib import Path
 
@@ -41,7 +39,9 @@ def main() -> int:
     settings = Settings()
     name, model_id = resolve_model(settings.embedding_model, settings.models_dir)
     questions, paragraphs = texts()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    from bench.page import machine
+
+    print(f"machine: {machine()}")
     exact, int8 = (Embedder(load_engine(settings.embedding_model, name, e), model_id, cache=0) for e in ("onnx-float32", "onnx"))
     drift = [
         1 - (int8.encode_queries(questions) * exact.encode_queries(questions)).sum(axis=1),

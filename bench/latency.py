@@ -53,8 +53,12 @@ def machine() -> dict:
                 break
     except OSError:
         pass
+    from index.engines import int8_weights
+
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"cpu": cpu, "cores": affinity, "python": platform.python_version(), "platform": platform.platform()}
+    # Which int8 graph the default engine runs here: figures from CPUs that differ in it do not compare.
+    kernels = {"s8": "int8 s8 (VNNI)", "u8": "int8 u8 (AVX2, no VNNI)", None: "float32 (no AVX2)"}[int8_weights()]
+    return {"cpu": cpu, "cores": affinity, "python": platform.python_version(), "platform": platform.platform(), "engine": kernels}
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -121,7 +119,9 @@ def main() -> int:
         print(f"skipped: {XQUAD} not found")
         return 0
     ru, en = load("ru"), load("en")
-    print(f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} cores, python {platform.python_version()}")
+    from bench.page import machine
+
+    print(f"machine: {machine()}")
     from settings import Settings
 
     # A persistent store: the collection is keyed by content and model, so reruns skip embedding.
