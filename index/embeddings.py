@@ -201,7 +201,7 @@ class Embedder:
         with self._lock:  # a tokenizer may keep its padding settings between calls: one caller at a time
             lengths = self._engine.lengths(unique, self._passage_prompt)
         done = 0
-        for batch in _token_batches(lengths):
+        for batch in _token_batches(lengths, workers=self._index_threads):
             with self._lock:
                 vectors = self._forward([unique[i] for i in batch], self._passage_prompt, len(batch), self._index_threads)
             for i, vector in zip(batch, vectors, strict=True):
@@ -213,14 +213,18 @@ class Embedder:
         return out
 
 
-def _token_batches(lengths: list[int], budget: int = INDEX_BATCH_TOKENS, most: int = 64) -> list[list[int]]:
-    """Indexes of texts grouped shortest first, each group padded to at most `budget` tokens."""
+def _token_batches(lengths: list[int], budget: int = INDEX_BATCH_TOKENS, most: int = 64, workers: int = 1) -> list[list[int]]:
+    """Indexes of texts grouped shortest first, each group padded to at most `budget` tokens. A
+    group cut by the budget keeps a multiple of `workers` texts and passes the rest on: the int8
+    engine runs a group's texts one per core, and five long paragraphs on two cores left one core
+    idle for a whole paragraph in every group."""
     batches: list[list[int]] = []
     current: list[int] = []
     for i in sorted(range(len(lengths)), key=lengths.__getitem__):
         if (current and (len(current) + 1) * lengths[i] > budget) or len(current) == most:
-            batches.append(current)
-            current = []
+            keep = len(current) - len(current) % workers if len(current) > workers else len(current)
+            batches.append(current[:keep])
+            current = current[keep:]
         current.append(i)
     if current:
         batches.append(current)

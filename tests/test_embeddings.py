@@ -162,6 +162,17 @@ def test_token_batches_group_by_length_within_budget():
     assert flat == sorted(flat)
 
 
+def test_token_batches_cut_by_the_budget_keep_every_worker_busy():
+    from index.embeddings import _token_batches
+
+    lengths = [400] * 11 + [20] * 7
+    batches = _token_batches(lengths, budget=2048, workers=2)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert all(len(b) % 2 == 0 for b in batches[:-1]), [len(b) for b in batches]
+    assert all(len(b) * max(lengths[i] for i in b) <= 2048 for b in batches)
+    assert [len(b) for b in _token_batches(lengths, budget=2048)] == [7, 5, 5, 1], "one worker: cut by the budget alone"
+
+
 def test_passages_for_indexing_match_one_at_a_time_and_report_progress(embedder):
     """Batched by length on every core, each text gets the vector it gets alone, in its own place."""
     texts = [
