@@ -223,7 +223,8 @@ class ClaimChecker:
 
     def closest(self, claim: str, k: int = 4) -> list[Citation]:
         """The sentences a judge (a model) should see for this claim, best first."""
-        rows = self._ranked(strip_preamble(claim), None)[:k]
+        core = strip_preamble(claim)
+        rows = self._ranked(core, None, self.embedder.encode_question(core, searched=False).embedding)[:k]
         return [self._citation_row(r, s) for r, s in rows]
 
     def assess(self, claim: str, language: str, only: set[int] | None = None) -> list[Assessment]:
@@ -238,12 +239,10 @@ class ClaimChecker:
         same = language == self.language
         return [self._compare(core, claim_parts, claim_words, r, sim, same) for r, sim in ranked]
 
-    def _ranked(self, core: str, only: set[int] | None, vector: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def _ranked(self, core: str, only: set[int] | None, vector: np.ndarray) -> list[tuple[int, float]]:
         rows = self.rows if only is None else np.array([i for i, s in enumerate(self.indexed.sentences) if s.paragraph in only], dtype=int)
         if not len(rows):
             return []
-        if vector is None:
-            vector = self.embedder.encode_queries([core])[0]
         sims = self.indexed.similarity.to_sentences(vector, rows)
         claim_terms = key_terms(core)
         overlap = np.array([term_overlap(claim_terms, self._terms[r]) for r in rows])

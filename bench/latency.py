@@ -57,8 +57,8 @@ def machine() -> dict:
 
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     # Which int8 graph the default engine runs here: figures from CPUs that differ in it do not compare.
-    kernels = {"s8": "int8 s8 (VNNI)", "u8": "int8 u8 (AVX2, no VNNI)", None: "float32 (no AVX2)"}[int8_weights()]
-    return {"cpu": cpu, "cores": affinity, "python": platform.python_version(), "platform": platform.platform(), "engine": kernels}
+    kernels = {"s8": "int8 s8 (VNNI)", "u8": "int8 u8 (AVX2, no VNNI)", None: "float32 (no AVX2, or not x86)"}[int8_weights()]
+    return {"cpu": cpu, "cores": affinity, "python": platform.python_version(), "platform": platform.platform(), "default_engine": kernels}
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -128,7 +128,7 @@ def machine() -> str:
     from bench.latency import machine as facts
 
     m = facts()
-    return f"{m['cpu']}, {m['cores']} cores, {m['engine']} by default, Python {m['python']}"
+    return f"{m['cpu']}, {m['cores']} cores, {m['default_engine']} by default, Python {m['python']}"
 
 
 def main() -> None:

@@ -80,9 +80,10 @@ class CachedEmbedder:
     def encode_words(self, texts: list[str], kind: str = "passage"):
         return self._get(f"words-{kind}", list(texts), lambda t: self.embedder.encode_words(t, kind))
 
-    def encode_question(self, text: str, searched: bool = False):
-        """The float32 pass's words and embedding: what a claim check asks for (`searched=False`)."""
-        return self.encode_words([text], "query")[0]
+    def encode_question(self, text: str, searched: bool = True):
+        """As `Embedder.encode_question`: the float32 pass's words, with the searched embedding when asked."""
+        words = self.encode_words([text], "query")[0]
+        return replace(words, embedding=self.encode_queries([text])[0]) if searched else words
 
     def save(self) -> None:
         if self.dirty:

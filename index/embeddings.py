@@ -223,6 +223,8 @@ def _token_batches(lengths: list[int], budget: int = INDEX_BATCH_TOKENS, most: i
     for i in sorted(range(len(lengths)), key=lengths.__getitem__):
         if (current and (len(current) + 1) * lengths[i] > budget) or len(current) == most:
             keep = len(current) - len(current) % workers if len(current) > workers else len(current)
+            if (len(current) - keep + 1) * lengths[i] > budget:  # what passes on must fit beside this text
+                keep = len(current)
             batches.append(current[:keep])
             current = current[keep:]
         current.append(i)

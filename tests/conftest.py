@@ -88,7 +88,7 @@ def web_url(settings, pool):
     import threading
 
     from web.app import serve_app
-    from web.server import AppServer
+    from web.server import GRACE_SECONDS, AppServer
 
     port = free_port()
     server = AppServer(serve_app(settings.model_copy(update={"mcp": True, "host": "127.0.0.1", "port": port}), pool), "127.0.0.1", port)
@@ -100,8 +100,8 @@ def web_url(settings, pool):
     assert server.started, "the page did not start"
     yield f"http://127.0.0.1:{port}/"
     server.stop()
-    thread.join(timeout=30)
-    assert not thread.is_alive(), "the page did not stop"
+    thread.join(timeout=GRACE_SECONDS / 2)
+    assert not thread.is_alive(), "the page did not stop: an open page's heartbeat stream held it"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -171,6 +171,10 @@ def test_token_batches_cut_by_the_budget_keep_every_worker_busy():
     assert all(len(b) % 2 == 0 for b in batches[:-1]), [len(b) for b in batches]
     assert all(len(b) * max(lengths[i] for i in b) <= 2048 for b in batches)
     assert [len(b) for b in _token_batches(lengths, budget=2048)] == [7, 5, 5, 1], "one worker: cut by the budget alone"
+    for lengths, workers in (([100] * 12 + [512] * 3, 8), ([60] * 30 + [512] * 3, 16)):  # what passes on never breaks the budget
+        batches = _token_batches(lengths, budget=2048, workers=workers)
+        assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+        assert all(len(b) * max(lengths[i] for i in b) <= 2048 for b in batches), [len(b) for b in batches]
 
 
 def test_passages_for_indexing_match_one_at_a_time_and_report_progress(embedder):

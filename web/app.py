@@ -7,6 +7,7 @@ by `web.rest`); results are rendered by `web.render`."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -124,4 +125,5 @@ def main(settings: Settings | None = None) -> None:
     settings = settings or Settings()
     server = AppServer(serve_app(settings), settings.host, settings.port)
     print(f"* Running on http://{settings.host}:{settings.port}", flush=True)
-    server.run()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises Ctrl-C again once it has stopped: a normal end
+        server.run()

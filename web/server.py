@@ -8,7 +8,7 @@ close the tab."""
 from __future__ import annotations
 
 import asyncio
-import signal
+import socket
 from types import FrameType
 
 import uvicorn
@@ -20,22 +20,34 @@ GRACE_SECONDS = 10
 
 
 class AppServer(uvicorn.Server):
+    """uvicorn that ends the pages' heartbeat streams when it is told to stop. (An MCP client's open
+    stream is not one of them: it is cut after GRACE_SECONDS.)"""
+
     def __init__(self, app: FastAPI, host: str, port: int) -> None:
         super().__init__(uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=GRACE_SECONDS))
         self._page_streams = [route.app.stop_event for route in app.routes if isinstance(getattr(route, "app", None), GradioApp)]
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    async def serve(self, sockets=None) -> None:
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
         self._loop = asyncio.get_running_loop()
-        await super().serve(sockets)
+        try:
+            await super().serve(sockets)
+        finally:
+            self._loop = None
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        """Ctrl-C or SIGTERM (uvicorn's signal handler), or `stop`: the pages' streams end too."""
+        """Ctrl-C or SIGTERM, through uvicorn's signal handler (which raises the signal again once
+        the server has stopped, so the process ends as that signal says)."""
         super().handle_exit(sig, frame)
-        if self._loop is not None:
-            for event in self._page_streams:
-                self._loop.call_soon_threadsafe(event.set)
+        self._end_page_streams()
 
     def stop(self) -> None:
-        """Stop as SIGTERM would, from any thread."""
-        self.handle_exit(signal.SIGTERM, None)
+        """Stop from any thread, as a signal would, without raising one at the end."""
+        self.should_exit = True
+        self._end_page_streams()
+
+    def _end_page_streams(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            for event in self._page_streams:
+                loop.call_soon_threadsafe(event.set)
