@@ -9,6 +9,7 @@ import gradio as gr
 
 from assistant.models import MODES, QuestionError
 from assistant.pool import AssistantPool
+from assistant.service import Assistant
 from index.article import ArticleError
 from index.library import DEFAULT_ID
 
@@ -23,12 +24,14 @@ class Api:
         """`ask` without Gradio: raises `QuestionError` or `ArticleError` for a bad request."""
         if mode not in MODES:
             raise QuestionError(f"Unknown mode '{mode}'; use one of: {', '.join(MODES)}.")
-        assistant = self.pool.get(self.default_id if article == DEFAULT_ID else article)
-        return assistant.ask(question, history or [], mode).model_dump()
+        return self._assistant(article).ask(question, history or [], mode).model_dump()
 
     def article(self, article: str = DEFAULT_ID) -> dict:
         """`paragraphs` without Gradio: raises `ArticleError` for an unknown article."""
-        return self.pool.get(self.default_id if article == DEFAULT_ID else article).article.model_dump(exclude={"path"})
+        return self._assistant(article).article.model_dump(exclude={"path"})
+
+    def _assistant(self, article: str) -> Assistant:
+        return self.pool.get(self.default_id if article == DEFAULT_ID else article)
 
     def ask(self, question: str, history: list[dict] | None = None, mode: str = "answer", article: str = DEFAULT_ID) -> dict:
         """Answer a question about the article, citing its paragraphs.
