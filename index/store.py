@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,8 @@ from index.text import terms
 log = logging.getLogger(__name__)
 ADD_BATCH = 1000  # rows per Chroma write (a server caps one request at a few thousand)
 Progress = Callable[[int, int], None]
+STAGING_PREFIX = "building-"  # a collection being written; renamed to its final name when complete
+STALE_STAGING_SECONDS = 3600
 
 
 class StoreError(RuntimeError):
@@ -99,7 +102,8 @@ def chroma_client(store_dir: Path, host: str | None = None, port: int = 8000):
 @contextmanager
 def build_lock(lock_dir: Path | None, name: str) -> Iterator[None]:
     """One process at a time builds a collection; the others wait, then find it complete.
-    (Embedded store only: processes sharing a Chroma server should index through one of them.)
+    (Embedded store only. Processes sharing a Chroma server may each build the same article at
+    once: that costs time, not correctness, since builds write under staging names, see `_build`.)
     filelock's OS lock is freed if its holder dies; a waiter polls for it every 50 ms."""
     if lock_dir is None:
         yield
@@ -146,20 +150,57 @@ class VectorStore:
             return None
         if col.count() == expected and (col.metadata or {}).get("items") == expected:
             return col
+        # Builds write under a staging name (see `_build`), so nothing writes under this one.
         log.warning("Index %s is incomplete (%s of %s items); rebuilding it.", name, col.count(), expected)
         self.client.delete_collection(name)
         return None
 
     def _build(self, name: str, article: Article, items: list[tuple[str, str, dict]], progress: Progress | None) -> None:
         """Every text embedded first (the embedder orders them by length and reports progress, which the
-        page shows), then stored in Chroma with the vectors we made: Chroma never embeds."""
+        page shows), then stored in Chroma with the vectors we made: Chroma never embeds.
+        The rows go into a staging collection that is renamed to `name` once complete, so a process
+        sharing the server never sees, or deletes, a collection another one is still writing."""
         metadata = {"hnsw:space": "cosine", "article_id": article.id, "items": len(items), "model": self.embedder.model_id}
         ids, texts, metas = (list(column) for column in zip(*items, strict=True))
         vectors = self.embedder.encode_passages(texts, progress)
-        collection = self.client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
-        for start in range(0, len(items), ADD_BATCH):
-            end = start + ADD_BATCH
-            collection.add(ids=ids[start:end], embeddings=vectors[start:end], documents=texts[start:end], metadatas=metas[start:end])
+        self._drop_stale_staging()
+        staging = f"{STAGING_PREFIX}{name}-{int(time.time())}-{secrets.token_hex(4)}"
+        collection = self.client.create_collection(staging, metadata=metadata, embedding_function=None)
+        try:
+            for start in range(0, len(items), ADD_BATCH):
+                end = start + ADD_BATCH
+                collection.add(ids=ids[start:end], embeddings=vectors[start:end], documents=texts[start:end], metadatas=metas[start:end])
+            self._publish(collection, name, len(items))
+        except BaseException:
+            self._drop(staging)
+            raise
+
+    def _publish(self, collection, name: str, expected: int) -> None:
+        """Rename the finished staging collection into place; where another process got there
+        first with a complete collection, keep theirs and drop ours."""
+        try:
+            collection.modify(name=name)
+        except Exception:
+            if self._complete_collection(name, expected) is None:
+                raise
+            log.info("Index %s was built by another process meanwhile; using that one.", name)
+            self._drop(collection.name)
+
+    def _drop_stale_staging(self) -> None:
+        """Staging collections left by builds that died (killed, or the server restarted under them).
+        A live one is only seconds old: it is made after embedding, when only the writes remain."""
+        now = time.time()
+        for col in self.client.list_collections():
+            started = _staging_started(col.name)
+            if started is not None and now - started > STALE_STAGING_SECONDS:
+                log.warning("Removing %s, left by an index build that did not finish.", col.name)
+                self._drop(col.name)
+
+    def _drop(self, name: str) -> None:
+        try:
+            self.client.delete_collection(name)
+        except Exception as exc:  # already gone, or the store is down: the caller's error matters more
+            log.debug("Could not delete collection %s: %s", name, exc)
 
     def _load(self, name: str, article: Article) -> IndexedArticle:
         col = self.client.get_collection(name, embedding_function=None)
@@ -226,6 +267,16 @@ def _read_words(path: Path, texts: list[str]) -> list[WordVectors]:
         out.append(WordVectors(text, tuple(map(tuple, spans[at : at + n].tolist())), vectors[at : at + n]))
         at += n
     return out
+
+
+def _staging_started(name: str) -> float | None:
+    """When a staging collection was made (the epoch seconds in its name), or None for any other."""
+    if not name.startswith(STAGING_PREFIX):
+        return None
+    try:
+        return float(name.rsplit("-", 2)[1])
+    except (IndexError, ValueError):
+        return None
 
 
 def index_items(article: Article) -> list[tuple[str, str, dict]]:

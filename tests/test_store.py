@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from index.article import DEFAULT_ARTICLE, article_from_bytes, load_article
 from index.embeddings import embedder_for
-from index.store import VectorStore, chroma_client
+from index.store import STAGING_PREFIX, STALE_STAGING_SECONDS, VectorStore, chroma_client, index_items
 
 
 @pytest.fixture(scope="module", params=["embedded", "server"])
@@ -90,3 +91,66 @@ def test_word_vectors_are_kept_beside_the_store_and_made_again_when_damaged(sett
     healed = store.with_words(store.index(article))
     assert "cannot be read" in caplog.text
     assert all(np.allclose(a.vectors, b.vectors, atol=1e-2) for a, b in zip(first.sentence_words, healed.sentence_words, strict=True))
+
+
+class _ArrivesMidBuild:
+    """The real client, except that while a build writes its first batch, a second store (another
+    process sharing the server) indexes the same article: the interleaving that races in scale-out."""
+
+    def __init__(self, client, other: VectorStore, article) -> None:
+        self._client, self._other, self._article, self.seen = client, other, article, []
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def create_collection(self, name, **kwargs):
+        collection = self._client.create_collection(name, **kwargs)
+        add, arrived = collection.add, []
+
+        def add_then_let_the_other_in(**rows):
+            add(**rows)
+            if not arrived:
+                arrived.append(True)
+                self.seen.append(self._other.index(self._article))
+
+        collection.add = add_then_let_the_other_in
+        return collection
+
+
+def test_a_build_in_progress_is_neither_seen_nor_deleted_by_another_process(store, monkeypatch, caplog):
+    """A store that arrives while another is still writing must not find (and delete as incomplete)
+    the half-written collection; both end with the same complete index and no staging left."""
+    monkeypatch.setattr("index.store.ADD_BATCH", 2)
+    article = article_from_bytes(b"Title\n\nThe bridge opened in May. It cost 40 million.\n\nTraffic fell by a third.\n", "r.txt", "r")
+    client = _ArrivesMidBuild(store.client, VectorStore(store.client, store.embedder), article)
+    first = VectorStore(client, store.embedder).index(article)
+    (second,) = client.seen
+    assert first.collection_name == second.collection_name
+    assert "incomplete" not in caplog.text
+    col = store.client.get_collection(first.collection_name)
+    assert col.count() == col.metadata["items"] == len(index_items(article))
+    assert (first.paragraph_vectors == second.paragraph_vectors).all()
+    assert not [c.name for c in store.client.list_collections() if c.name.startswith(STAGING_PREFIX)]
+
+
+def test_a_build_that_died_leaves_nothing_a_later_build_keeps(store, monkeypatch):
+    """Staging from a killed build (hours old) is removed by the next build; a recent one, which
+    may be another process writing right now, is left alone."""
+    now = int(time.time())
+    dead = store.client.create_collection(f"{STAGING_PREFIX}article-{'0' * 32}-{now - 2 * STALE_STAGING_SECONDS}-deadbeef")
+    live = store.client.create_collection(f"{STAGING_PREFIX}article-{'1' * 32}-{now}-cafebabe")
+    failing = article_from_bytes(b"Title\n\nThe pool reopens in June.\n", "f.txt", "f")
+
+    def the_server_goes_away(self, **rows):
+        raise ConnectionError("server went away")
+
+    monkeypatch.setattr(type(live), "add", the_server_goes_away)
+    with pytest.raises(ConnectionError):
+        store.index(failing)
+    names = {c.name for c in store.client.list_collections()}
+    assert dead.name not in names and live.name in names
+    assert not [n for n in names if n.startswith(STAGING_PREFIX) and n != live.name]  # the failed build cleaned up after itself
+    assert not store.exists(failing)
+    monkeypatch.undo()
+    assert store.index(failing).collection_name == store.collection_name(failing)
+    store.client.delete_collection(live.name)
