@@ -121,6 +121,7 @@ class VectorStore:
         self.embedder = embedder
         self.lock_dir = lock_dir
         self.words_dir = words_dir
+        self._swept_at = float("-inf")
 
     def collection_name(self, article: Article) -> str:
         key = hashlib.sha256(f"{article.content_hash}|{self.embedder.model_id}".encode()).hexdigest()
@@ -177,19 +178,29 @@ class VectorStore:
 
     def _publish(self, collection, name: str, expected: int) -> None:
         """Rename the finished staging collection into place; where another process got there
-        first with a complete collection, keep theirs and drop ours."""
-        try:
-            collection.modify(name=name)
-        except Exception:
-            if self._complete_collection(name, expected) is None:
-                raise
-            log.info("Index %s was built by another process meanwhile; using that one.", name)
-            self._drop(collection.name)
+        first with a complete collection, keep theirs and drop ours. An incomplete one in the way
+        (left by a build from before staging) is deleted by `_complete_collection`, and the rename
+        is tried once more, so a finished build is never thrown away for it."""
+        for attempt in range(2):
+            try:
+                collection.modify(name=name)
+                return
+            except Exception:
+                if self._complete_collection(name, expected) is not None:
+                    log.info("Index %s was built by another process meanwhile; using that one.", name)
+                    self._drop(collection.name)
+                    return
+                if attempt:
+                    raise
 
     def _drop_stale_staging(self) -> None:
         """Staging collections left by builds that died (killed, or the server restarted under them).
-        A live one is only seconds old: it is made after embedding, when only the writes remain."""
+        A live one is only seconds old: it is made after embedding, when only the writes remain.
+        Swept at most once an hour per store: listing a busy server's collections costs ~0.2 s."""
         now = time.time()
+        if now - self._swept_at < STALE_STAGING_SECONDS:
+            return
+        self._swept_at = now
         for col in self.client.list_collections():
             started = _staging_started(col.name)
             if started is not None and now - started > STALE_STAGING_SECONDS:

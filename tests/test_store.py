@@ -111,7 +111,8 @@ class _ArrivesMidBuild:
             add(**rows)
             if not arrived:
                 arrived.append(True)
-                self.seen.append(self._other.index(self._article))
+                indexed = self._other.index(self._article)
+                self.seen.append((indexed, self._client.get_collection(indexed.collection_name).id))
 
         collection.add = add_then_let_the_other_in
         return collection
@@ -124,8 +125,9 @@ def test_a_build_in_progress_is_neither_seen_nor_deleted_by_another_process(stor
     article = article_from_bytes(b"Title\n\nThe bridge opened in May. It cost 40 million.\n\nTraffic fell by a third.\n", "r.txt", "r")
     client = _ArrivesMidBuild(store.client, VectorStore(store.client, store.embedder), article)
     first = VectorStore(client, store.embedder).index(article)
-    (second,) = client.seen
+    ((second, second_id),) = client.seen
     assert first.collection_name == second.collection_name
+    assert store.client.get_collection(first.collection_name).id == second_id  # the first finisher's is kept
     assert "incomplete" not in caplog.text
     col = store.client.get_collection(first.collection_name)
     assert col.count() == col.metadata["items"] == len(index_items(article))
@@ -140,6 +142,7 @@ def test_a_build_that_died_leaves_nothing_a_later_build_keeps(store, monkeypatch
     dead = store.client.create_collection(f"{STAGING_PREFIX}article-{'0' * 32}-{now - 2 * STALE_STAGING_SECONDS}-deadbeef")
     live = store.client.create_collection(f"{STAGING_PREFIX}article-{'1' * 32}-{now}-cafebabe")
     failing = article_from_bytes(b"Title\n\nThe pool reopens in June.\n", "f.txt", "f")
+    store = VectorStore(store.client, store.embedder)  # a store that has not swept yet this hour
 
     def the_server_goes_away(self, **rows):
         raise ConnectionError("server went away")
@@ -154,3 +157,71 @@ def test_a_build_that_died_leaves_nothing_a_later_build_keeps(store, monkeypatch
     monkeypatch.undo()
     assert store.index(failing).collection_name == store.collection_name(failing)
     store.client.delete_collection(live.name)
+
+
+class _RenameRefused:
+    """The real client, except that a staging collection cannot be renamed: what a server does when
+    the final name is taken, or when it fails mid-request."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def create_collection(self, name, **kwargs):
+        collection = self._client.create_collection(name, **kwargs)
+
+        def refuse(**changes):
+            raise RuntimeError("rename refused")
+
+        collection.modify = refuse
+        return collection
+
+
+def test_a_build_whose_rename_fails_with_nothing_complete_in_place_raises_and_cleans_up(store):
+    """Not a silent success: no index under the final name, and no staging left behind."""
+    article = article_from_bytes(b"Title\n\nThe ferry resumes in April.\n", "x.txt", "x")
+    broken = VectorStore(_RenameRefused(store.client), store.embedder)
+    with pytest.raises(RuntimeError, match="rename refused"):
+        broken.index(article)
+    assert not store.exists(article)
+    assert not [c.name for c in store.client.list_collections() if c.name.startswith(STAGING_PREFIX)]
+
+
+class _LeavesAHalfIndex:
+    """The real client, except that while a build writes, a collection with part of the rows appears
+    under the final name: what a build from before staging leaves when it dies."""
+
+    def __init__(self, client, final: str) -> None:
+        self._client, self._final = client, final
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def create_collection(self, name, **kwargs):
+        collection = self._client.create_collection(name, **kwargs)
+        add, done = collection.add, []
+
+        def add_then_leave_a_half_index(**rows):
+            add(**rows)
+            if not done:
+                done.append(True)
+                half = self._client.create_collection(self._final, metadata=kwargs["metadata"], embedding_function=None)
+                half.add(**{k: v[:1] for k, v in rows.items()})
+
+        collection.add = add_then_leave_a_half_index
+        return collection
+
+
+def test_a_half_index_in_the_way_is_replaced_by_the_finished_build(store, caplog):
+    """The incomplete collection under the final name is deleted and the finished staging renamed
+    into its place; neither index is lost."""
+    article = article_from_bytes(b"Title\n\nThe dam holds 3 billion litres.\n\nIt was built in 1961.\n", "h.txt", "h")
+    name = store.collection_name(article)
+    indexed = VectorStore(_LeavesAHalfIndex(store.client, name), store.embedder).index(article)
+    assert indexed.collection_name == name
+    assert "incomplete" in caplog.text
+    col = store.client.get_collection(name)
+    assert col.count() == col.metadata["items"] == len(index_items(article))
+    assert not [c.name for c in store.client.list_collections() if c.name.startswith(STAGING_PREFIX)]
