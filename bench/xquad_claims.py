@@ -371,7 +371,8 @@ def main() -> None:
     names = [f.name for f in fields(type(__import__("assistant.claims", fromlist=["x"]).DEFAULT_THRESHOLDS))]
     print(f"thresholds: {', '.join(names)}")
     if XQUAD.is_dir():
-        cached = CachedEmbedder(real, CACHE / f"claims-{real.model_id[:16]}.pkl")
+        # Keyed by the whole model id, which names the engine: s8, u8 and float32 vectors differ.
+        cached = CachedEmbedder(real, CACHE / f"claims-{hashlib.sha256(real.model_id.encode()).hexdigest()[:16]}.pkl")
         run_xquad(cached, args.articles, not args.no_fit)
     else:
         print(f"skipped XQuAD: {XQUAD} is absent")
