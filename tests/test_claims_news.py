@@ -30,7 +30,7 @@ ENGINE_VERDICTS = {("n02", "s8"): "not_in_article"}
 
 
 def _int8_graph(assistant) -> str | None:
-    """"s8" or "u8" when the int8 ONNX graph makes the vectors (the model id names it), else None."""
+    """ "s8" or "u8" when the int8 ONNX graph makes the vectors (the model id names it), else None."""
     model_id = assistant.embedder.model_id
     return next((w for w in ("s8", "u8") if f":onnx-int8-{w}-" in model_id), None)
 
