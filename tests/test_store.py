@@ -225,3 +225,25 @@ def test_a_half_index_in_the_way_is_replaced_by_the_finished_build(store, caplog
     col = store.client.get_collection(name)
     assert col.count() == col.metadata["items"] == len(index_items(article))
     assert not [c.name for c in store.client.list_collections() if c.name.startswith(STAGING_PREFIX)]
+
+
+class _CountsListings:
+    """The real client, counting `list_collections` calls (a busy server's listing costs ~0.2 s)."""
+
+    def __init__(self, client) -> None:
+        self._client, self.listings = client, 0
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def list_collections(self, *args, **kwargs):
+        self.listings += 1
+        return self._client.list_collections(*args, **kwargs)
+
+
+def test_stale_staging_is_swept_once_an_hour_not_on_every_build(store):
+    client = _CountsListings(store.client)
+    counted = VectorStore(client, store.embedder)
+    for text in (b"Title\n\nThe library opens at nine.\n", b"Title\n\nThe museum closes at six.\n"):
+        counted.index(article_from_bytes(text, "s.txt", "s"))
+    assert client.listings == 1
